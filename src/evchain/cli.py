@@ -1,0 +1,157 @@
+"""The ``evchain`` command line: run studies and inspect the data.
+
+Heavy modules are imported inside the commands, so ``evchain --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evchain._version import __version__
+from evchain.errors import EvchainError
+
+app = typer.Typer(help="evchain: energy, battery, cost, carbon and compliance of electric-car programmes.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+data_app = typer.Typer(help="List, show and validate the data (every value has a unit and a source).",
+                       no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+DataOption = Annotated[list[Path] | None, typer.Option("--data", help="user data folder (repeatable)")]
+
+
+class Format(str, Enum):
+    """Output formats of ``evchain run``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fail(exc: Exception) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {exc}", markup=True)
+    raise typer.Exit(2)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failure leaves the old file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evchain {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="print the version and exit")] = False) -> None:
+    """evchain command line."""
+
+
+@app.command()
+def run(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
+        format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
+        data: DataOption = None,
+        out: Annotated[Path | None, typer.Option("--out", help="also write results.json and "
+                                                 "results.csv to this folder")] = None) -> None:
+    """Evaluate every variant of STUDY and print the results."""
+    try:
+        from evchain.run.evaluate import evaluate
+        from evchain.study.load import load_study
+
+        results = evaluate(load_study(study, data or ()))
+        if out is not None:
+            _write_atomic(out / "results.json", results.to_json())
+            _write_atomic(out / "results.csv", results.to_csv())
+        if format is Format.json:
+            typer.echo(results.to_json())
+        elif format is Format.csv:
+            typer.echo(results.to_csv(), nl=False)
+        else:
+            from evchain.report.table import print_table
+
+            print_table(results)
+    except EvchainError as exc:
+        _fail(exc)
+
+
+@data_app.command("list")
+def data_list(what: Annotated[str, typer.Argument(help="vehicles, parameters, cycles or sources")] = "vehicles",
+              data: DataOption = None) -> None:
+    """List vehicles, parameters, cycles or sources."""
+    try:
+        from evchain.data.registry import load_data
+        from evchain.report.table import print_listing
+
+        print_listing(load_data(data or ()), what)
+    except EvchainError as exc:
+        _fail(exc)
+
+
+@data_app.command("show")
+def data_show(item: Annotated[str, typer.Argument(help="a vehicle id, parameter name, cycle id or source key")],
+              data: DataOption = None) -> None:
+    """Show one record with every value's unit, range and source."""
+    try:
+        from evchain.data.registry import load_data
+        from evchain.report.table import print_record
+
+        print_record(load_data(data or ()), item)
+    except EvchainError as exc:
+        _fail(exc)
+
+
+@data_app.command("sources")
+def data_sources(data: DataOption = None) -> None:
+    """List every source with its full reference."""
+    data_list("sources", data)
+
+
+@data_app.command("validate")
+def data_validate(data: DataOption = None) -> None:
+    """Check every data file: units, ranges, sources; exit 2 on any problem."""
+    try:
+        from evchain.data.registry import load_data_uncached
+
+        ds = load_data_uncached(tuple(data or ()))
+        unused = sorted(set(ds.sources) - set(ds.used_sources) - _cited_in_notes(ds))
+        typer.echo(f"data OK: {ds.rows} values, {len(ds.vehicles)} vehicles, {len(ds.cycles)} cycles, "
+                   f"{len(ds.sources)} sources; data version {ds.version}")
+        if unused:
+            typer.echo(f"note: sources cited by no value: {', '.join(unused)}")
+    except EvchainError as exc:
+        _fail(exc)
+
+
+def _cited_in_notes(ds: object) -> set[str]:
+    return set()
+
+
+def main() -> None:
+    """Entry point of the ``evchain`` script."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Energy use on drive cycles: cycles, the compiled kernel and the orchestrator."""

@@ -1,0 +1,141 @@
+"""Energy use of every case of a case table on its drive cycle (the orchestrator).
+
+Outputs (arrays over cases):
+
+``energy_battery_kwh_per_100km``
+    energy at the battery terminals per distance [kWh/100 km] (DC, as WLTP measures it).
+``energy_wall_kwh_per_100km``
+    energy from the wall to recharge it [kWh/100 km]: the chemical energy drawn
+    (terminal energy + internal losses), divided by the efficiency of recharging it
+    (charger × battery charging at ``ac_charge_power``).
+``range_km``
+    usable battery energy over terminal energy per km [km].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evchain.data.registry import DataSet
+from evchain.energy import kernel
+from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, wltc_class
+from evchain.study.cases import CaseTable
+from evchain.vehicle.mass import cycle_mass, inertial_mass, wltp_payload
+
+KMH = 1.0 / 3.6
+J_PER_KWH = 3.6e6
+
+
+def battery_charge_efficiency(p_terminal_w: np.ndarray, u_oc_v: np.ndarray,
+                              r_int_ohm: np.ndarray) -> np.ndarray:
+    """Share of the terminal power stored when charging at ``p_terminal_w`` (> 0) [-].
+
+    Equivalent circuit: ``P_t = U I + R I²`` for a charging current ``I``;
+    ``stored = U I``. Solved as ``I = 2 P_t / (U + sqrt(U² + 4 R P_t))``.
+    """
+    current = 2.0 * p_terminal_w / (u_oc_v + np.sqrt(u_oc_v**2 + 4.0 * r_int_ohm * p_terminal_w))
+    return u_oc_v * current / p_terminal_w
+
+
+def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
+    """Cycle id of each case, with 'wltc' replaced by its class (UN GTR 15 Annex 1)."""
+    cycles = cases.cycle.copy()
+    auto = cycles == "wltc"
+    if np.any(auto):
+        c = cases.columns
+        pmr = power_to_mass_ratio(c["motor_power"][auto], c["curb_mass"][auto], data.parameter("driver_mass"))
+        cycles[auto] = wltc_class(pmr, c["max_speed"][auto], data.parameter("wltp_class1_max_pmr"),
+                                  data.parameter("wltp_class2_max_pmr"),
+                                  data.parameter("wltp_class3b_min_speed"))
+    return cycles
+
+
+def motor_curves(data: DataSet) -> tuple[np.ndarray, dict[str, int]]:
+    """All motor curves resampled on the kernel grid, and the index of each curve id."""
+    names = sorted(data.motor_curves)
+    table = np.array([kernel.sample_curve(*data.motor_curves[n]) for n in names])
+    return table, {n: i for i, n in enumerate(names)}
+
+
+def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
+    c = cases.columns
+    payload = np.where(
+        np.isfinite(c["payload"]), c["payload"],
+        wltp_payload(c["curb_mass"], c["gross_mass"], data.parameter("wltp_added_mass"),
+                     data.parameter("wltp_payload_share"), data.parameter("max_payload")))
+    mass = cycle_mass(c["curb_mass"], payload)
+    return mass, inertial_mass(mass, c["rotating_mass_factor"])
+
+
+def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: np.ndarray,
+                   curves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the compiled kernel for ``cases`` on one cycle; energies in J."""
+    c = cases.columns
+    mass, m_inertial = _masses(cases, data)
+    p_motor = c["motor_power"] * 1000.0
+    p_regen = np.minimum(p_motor, c["battery_charge_power"] * 1000.0)
+    return kernel.simulate(
+        cycle.speed_mean_m_s, cycle.accel_m_s2, cycle.dt_s, cycle.sin_grade, cycle.phase,
+        len(cycle.phase_names), mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
+        c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
+        c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
+        c["regen_fade_speed"] * KMH, curve_index, curves, data.parameter("gravity"),
+        data.parameter("air_density"))
+
+
+def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str, Any]:
+    """Energy outputs of every case (see the module docstring); ``phases`` adds per-phase dicts."""
+    n = cases.n
+    c = cases.columns
+    cycles = resolve_cycles(cases, data)
+    curves, curve_ids = motor_curves(data)
+    curve_index = np.array([curve_ids[data.vehicles[v].meta["motor_curve"]] if v in data.vehicles
+                            else 0 for v in cases.vehicle], dtype=np.int64) if n < 1_000_000 else \
+        np.zeros(n, dtype=np.int64)
+    out: dict[str, Any] = {
+        "cycle": cycles,
+        "cycle_distance_km": np.zeros(n),
+        "energy_battery_kwh_per_100km": np.zeros(n),
+        "energy_wall_kwh_per_100km": np.zeros(n),
+        "range_km": np.zeros(n),
+        "trace_shortfall_s": np.zeros(n),
+        "trace_shortfall_max_kmh": np.zeros(n),
+        "battery_overload_s": np.zeros(n),
+    }
+    mass, _ = _masses(cases, data)
+    out["test_mass_kg"] = mass
+    by_phase_batt = np.empty(n, dtype=object) if phases else None
+    by_phase_wall = np.empty(n, dtype=object) if phases else None
+    eta_store = battery_charge_efficiency(c["ac_charge_power"] * 1000.0 * c["charger_efficiency"],
+                                          c["battery_voltage"], c["battery_resistance"])
+    eta_recharge = c["charger_efficiency"] * eta_store
+    for cycle_id in np.unique(cycles):
+        group = np.flatnonzero(cycles == cycle_id)
+        cycle = load_cycle(data, str(cycle_id))
+        sub = cases.take(group)
+        terminal, chemical, totals = simulate_cycle(sub, cycle, data, curve_index[group], curves)
+        dist_km = cycle.distance_km
+        phase_km = cycle.phase_distance_km()
+        e_term = terminal.sum(axis=1) / J_PER_KWH
+        e_chem = chemical.sum(axis=1) / J_PER_KWH
+        out["cycle_distance_km"][group] = dist_km
+        out["energy_battery_kwh_per_100km"][group] = 100.0 * e_term / dist_km
+        out["energy_wall_kwh_per_100km"][group] = 100.0 * e_chem / eta_recharge[group] / dist_km
+        out["range_km"][group] = c["battery_usable"][group] / (e_term / dist_km)
+        t = {name: i for i, name in enumerate(kernel.TOTALS)}
+        out["trace_shortfall_s"][group] = totals[:, t["shortfall_steps"]] * float(np.median(cycle.dt_s))
+        out["trace_shortfall_max_kmh"][group] = totals[:, t["shortfall_max_m_s"]] * 3.6
+        out["battery_overload_s"][group] = totals[:, t["overload_steps"]] * float(np.median(cycle.dt_s))
+        if by_phase_batt is not None and by_phase_wall is not None:
+            batt = 100.0 * terminal / J_PER_KWH / phase_km
+            wall = 100.0 * chemical / J_PER_KWH / phase_km / eta_recharge[group, None]
+            for j, i in enumerate(group):
+                by_phase_batt[i] = dict(zip(cycle.phase_names, batt[j].tolist(), strict=True))
+                by_phase_wall[i] = dict(zip(cycle.phase_names, wall[j].tolist(), strict=True))
+    out["follows_cycle"] = out["trace_shortfall_s"] == 0
+    if phases:
+        out["energy_battery_kwh_per_100km_by_phase"] = by_phase_batt
+        out["energy_wall_kwh_per_100km_by_phase"] = by_phase_wall
+    return out

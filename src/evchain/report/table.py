@@ -1,0 +1,111 @@
+"""Readable terminal tables of results and data, with rich."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from evchain.data.registry import DataSet, Value
+from evchain.errors import DataError, did_you_mean
+from evchain.run.results import TABLE_COLUMNS, Results
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "–"
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}"
+    return str(value)
+
+
+def print_table(results: Results, console: Console | None = None) -> None:
+    """Print the main outputs of every case, then the provenance."""
+    console = console or Console(soft_wrap=False)
+    table = Table(title=results.study, title_justify="left")
+    for _, header in TABLE_COLUMNS:
+        table.add_column(header, justify="left" if header in ("case", "vehicle", "cycle") else "right")
+    for case in results.cases():
+        table.add_row(*[_fmt(case.get(name)) for name, _ in TABLE_COLUMNS])
+    console.print(table)
+    for note in results.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    prov = results.provenance()
+    console.print(f"evchain {prov['evchain_version']} · data {prov['data_version']} · seed {prov['seed']}",
+                  style="dim")
+
+
+def _value_row(name: str, v: Value) -> list[str]:
+    rng = "" if v.low is None and v.high is None else f"{_fmt(v.low or math.nan)} – {_fmt(v.high or math.nan)}"
+    return [name, _fmt(v.value), v.unit, rng, v.source + (" (estimate)" if v.estimate else ""), v.note]
+
+
+def print_listing(data: DataSet, what: str, console: Console | None = None) -> None:
+    """List vehicles, parameters, cycles or sources."""
+    console = console or Console()
+    kinds = ("vehicles", "parameters", "cycles", "sources")
+    if what not in kinds:
+        raise DataError(f"cannot list {what!r}" + did_you_mean(what, kinds) + f"; choose one of {kinds}")
+    table = Table(title=f"{what} (data version {data.version})", title_justify="left")
+    if what == "vehicles":
+        for col in ("id", "name", "chemistry", "assembly"):
+            table.add_column(col)
+        for vid, veh in sorted(data.vehicles.items()):
+            table.add_row(vid, veh.meta.get("name", ""), veh.meta.get("chemistry", ""),
+                          veh.meta.get("assembly", ""))
+    elif what == "parameters":
+        for col in ("parameter", "value", "unit", "range", "source", "note"):
+            table.add_column(col)
+        for name, v in sorted(data.parameters.items()):
+            table.add_row(*_value_row(name, v))
+    elif what == "cycles":
+        for col in ("id", "name", "phases", "source"):
+            table.add_column(col)
+        for cid, c in sorted(data.cycles.items()):
+            table.add_row(cid, c.name, ", ".join(c.phases) or "–", c.source)
+    else:
+        for col in ("key", "reference"):
+            table.add_column(col)
+        for key, s in sorted(data.sources.items()):
+            table.add_row(key, _reference(s))
+    console.print(table)
+
+
+def _reference(s: dict[str, Any]) -> str:
+    return f"{s.get('authors', '')} ({s.get('year', '')}). {s.get('title', '')}. {s.get('publisher', '')}. " \
+           f"{s.get('url', s.get('doi', ''))}"
+
+
+def print_record(data: DataSet, item: str, console: Console | None = None) -> None:
+    """Show a vehicle, parameter, cycle or source with units, ranges and sources."""
+    console = console or Console()
+    if item in data.vehicles:
+        veh = data.vehicles[item]
+        console.print(f"[bold]{item}[/]: " + ", ".join(f"{k} = {v}" for k, v in veh.meta.items()))
+        table = Table(title_justify="left")
+        for col in ("field", "value", "unit", "range", "source", "note"):
+            table.add_column(col)
+        for name, v in {**veh.values, **veh.published}.items():
+            table.add_row(*_value_row(name, v))
+        console.print(table)
+    elif item in data.parameters:
+        table = Table()
+        for col in ("parameter", "value", "unit", "range", "source", "note"):
+            table.add_column(col)
+        table.add_row(*_value_row(item, data.parameters[item]))
+        console.print(table)
+    elif item in data.cycles:
+        c = data.cycles[item]
+        console.print(f"[bold]{item}[/]: {c.name}; file {c.path.name}; phases {c.phases}; source {c.source}")
+    elif item in data.sources:
+        console.print(f"[bold]{item}[/]: {_reference(data.sources[item])}")
+        if data.sources[item].get("note"):
+            console.print(data.sources[item]["note"])
+    else:
+        known = [*data.vehicles, *data.parameters, *data.cycles, *data.sources]
+        raise DataError(f"nothing called {item!r}" + did_you_mean(item, known)
+                        + "; try 'evchain data list vehicles|parameters|cycles|sources'")

@@ -1,0 +1,1 @@
+"""Running the model: evaluate() and its results."""

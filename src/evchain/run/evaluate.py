@@ -1,0 +1,44 @@
+"""evaluate(): run the model chain over a study's case table."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evchain._version import __version__
+from evchain.energy.model import energy_use
+from evchain.run.results import Results
+from evchain.study.cases import CaseTable, build_cases
+from evchain.study.load import Study
+
+
+def _published(study: Study, cases: CaseTable, name: str) -> np.ndarray:
+    out = np.full(cases.n, np.nan)
+    for i, vid in enumerate(cases.vehicle):
+        value = study.data.vehicles[vid].published.get(name)
+        # a published figure describes the car as published, not a modified variant
+        if value is not None and not study.variants[i].overrides:
+            out[i] = value.value
+    return out
+
+
+def evaluate(study: Study) -> Results:
+    """Evaluate every variant of ``study``: energy use and range on its cycle.
+
+    Returns :class:`~evchain.run.results.Results` (``.to_pandas()``, ``.to_json()``).
+    """
+    cases = build_cases(study)
+    energy = energy_use(cases, study.data)
+    columns: dict[str, np.ndarray] = {
+        "id": cases.ids,
+        "label": np.array([v.label for v in study.variants], dtype=object),
+        "vehicle": cases.vehicle,
+        **energy,
+        "wltp_energy_wall_kwh_per_100km": _published(study, cases, "wltp_energy_wall"),
+        "wltp_range_km": _published(study, cases, "wltp_range"),
+    }
+    notes = []
+    weak = [str(i) for i, ok in zip(cases.ids, energy["follows_cycle"], strict=True) if not ok]
+    if weak:
+        notes.append("cases that cannot follow their cycle (motor power too low): " + ", ".join(weak)
+                     + "; see trace_shortfall_s and trace_shortfall_max_kmh")
+    return Results(study.name, columns, __version__, study.data.version, study.seed, notes)

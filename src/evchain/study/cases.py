@@ -1,0 +1,84 @@
+"""The case table: one row per case, one column per input, in canonical units.
+
+Categorical columns (vehicle, cycle) hold ids; numeric columns are float64 arrays
+(NaN where a value is unknown and optional). Variants, sweeps and Monte Carlo samples
+all become case tables; the model never knows which it is evaluating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from evchain.data.registry import DataSet
+from evchain.errors import ModelError
+from evchain.fields import DEFAULTED_FIELDS, VEHICLE_FIELDS
+from evchain.study.load import Study
+
+#: Vehicle fields the energy model cannot do without.
+REQUIRED_FIELDS = ("curb_mass", "drag_coefficient", "frontal_area", "motor_power", "max_speed",
+                   "battery_usable", "battery_voltage", "battery_charge_power")
+
+
+@dataclass
+class CaseTable:
+    """Inputs of ``n`` cases as columns."""
+
+    ids: np.ndarray  #: case ids (object)
+    vehicle: np.ndarray  #: vehicle ids (object)
+    cycle: np.ndarray  #: cycle ids, 'wltc' or CSV paths (object)
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  #: numeric fields [canonical units]
+
+    @property
+    def n(self) -> int:
+        """Number of cases."""
+        return int(self.ids.shape[0])
+
+    def take(self, index: np.ndarray | slice) -> CaseTable:
+        """The cases at ``index`` (a chunk or a group)."""
+        return CaseTable(self.ids[index], self.vehicle[index], self.cycle[index],
+                         {k: v[index] for k, v in self.columns.items()})
+
+
+def vehicle_row(data: DataSet, vehicle_id: str, overrides: dict[str, float]) -> dict[str, float]:
+    """A vehicle's fields: record values, then generic defaults, then overrides."""
+    record = data.vehicle(vehicle_id)
+    row = {name: float("nan") for name in VEHICLE_FIELDS}
+    for name in DEFAULTED_FIELDS:
+        row[name] = data.parameter(name)
+    row.update({name: value.value for name, value in record.values.items()})
+    row.update(overrides)
+    return row
+
+
+def build_cases(study: Study) -> CaseTable:
+    """The case table of a study: one case per variant."""
+    rows = [vehicle_row(study.data, v.vehicle, v.overrides) for v in study.variants]
+    for variant, row in zip(study.variants, rows, strict=True):
+        missing = [f for f in REQUIRED_FIELDS if not np.isfinite(row[f])]
+        if missing:
+            raise ModelError(
+                f"variant {variant.id!r}: vehicle {variant.vehicle!r} has no value for {missing}; "
+                "set them in the study (e.g. drag_coefficient = 0.3) or in a user data folder")
+    columns = {name: np.array([row[name] for row in rows], dtype=np.float64) for name in VEHICLE_FIELDS}
+    return CaseTable(
+        ids=np.array([v.id for v in study.variants], dtype=object),
+        vehicle=np.array([v.vehicle for v in study.variants], dtype=object),
+        cycle=np.array([v.cycle for v in study.variants], dtype=object),
+        columns=columns,
+    )
+
+
+def cases_from_arrays(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
+                      **columns: np.ndarray | float) -> CaseTable:
+    """``n`` cases of one reference vehicle with some fields given as arrays (sweeps, benchmarks)."""
+    base = vehicle_row(data, vehicle, {})
+    cols = {name: np.full(n, value, dtype=np.float64) for name, value in base.items()}
+    for name, value in columns.items():
+        if name not in VEHICLE_FIELDS:
+            raise ModelError(f"unknown vehicle field {name!r}")
+        cols[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
+    ids = np.array([f"{vehicle}-{i}" for i in range(n)], dtype=object) if n <= 100_000 else \
+        np.arange(n).astype(object)
+    return CaseTable(ids, np.full(n, vehicle, dtype=object), np.full(n, cycle, dtype=object), cols)

@@ -1,0 +1,152 @@
+"""Read a study file: TOML, schema, vehicle ids, units; errors name file, line and field."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from evchain.data.registry import DataSet, load_data
+from evchain.errors import DataError, EvchainError, StudyError, allowed_list, did_you_mean
+from evchain.fields import VEHICLE_FIELDS
+from evchain.study.locate import locate
+from evchain.study.schema import StudyFile, allowed_keys
+from evchain.units import UnitError, parse_quantity
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """A validated variant: vehicle id, cycle and overrides in canonical units."""
+
+    id: str
+    vehicle: str
+    label: str
+    cycle: str
+    overrides: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Study:
+    """A validated study, ready for :func:`evchain.evaluate`."""
+
+    name: str
+    path: Path | None
+    variants: tuple[VariantSpec, ...]
+    data: DataSet
+    seed: int = 0
+    description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _where(path: Path, text: str, loc: tuple[str | int, ...]) -> str:
+    line = locate(text, loc)
+    dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+    return f"{path}" + (f":{line}" if line else "") + (f": {dotted}" if dotted else "")
+
+
+def _schema_error(path: Path, text: str, exc: ValidationError) -> StudyError:
+    messages = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = _where(path, text, loc)
+        if err["type"] == "extra_forbidden":
+            table = str(loc[0]) if len(loc) > 1 else ""
+            key = str(loc[-1])
+            allowed = allowed_keys(table)
+            messages.append(f"{where}: unknown key {key!r}" + did_you_mean(key, allowed)
+                            + f"; allowed: {allowed_list(allowed, 40)}")
+        elif err["type"] == "missing":
+            messages.append(f"{where}: required key is missing")
+        else:
+            messages.append(f"{where}: {err['msg']} (got {err.get('input')!r})")
+    return StudyError("invalid study file:\n  " + "\n  ".join(messages))
+
+
+def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ()) -> Study:
+    """Validate the text of a study file; ``path`` names it in errors and anchors user data."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        parsed = StudyFile.model_validate(raw)
+    except ValidationError as exc:
+        raise _schema_error(path, text, exc) from None
+    folders = [*data_folders, *((path.parent / d) for d in parsed.study.data)]
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise StudyError(f"{_where(path, text, ('study', 'data'))}: data folder {folder} does not exist")
+    try:
+        data = load_data(folders)
+    except DataError as exc:
+        raise StudyError(f"{path}: the data it uses is invalid: {exc}") from None
+    defaults = parsed.defaults.model_dump(exclude_none=True)
+    variants = []
+    seen: set[str] = set()
+    problems: list[str] = []
+    for i, variant in enumerate(parsed.variants):
+        if variant.id in seen:
+            problems.append(f"{_where(path, text, ('variants', i, 'id'))}: duplicate variant id {variant.id!r}")
+        seen.add(variant.id)
+        if variant.vehicle not in data.vehicles:
+            problems.append(
+                f"{_where(path, text, ('variants', i, 'vehicle'))}: unknown vehicle {variant.vehicle!r}"
+                + did_you_mean(variant.vehicle, data.vehicles)
+                + f"; known vehicles: {allowed_list(data.vehicles)}")
+            continue
+        given = {**defaults, **variant.model_dump(exclude_none=True, exclude={"id", "vehicle", "label"})}
+        cycle = str(given.pop("cycle", "wltc"))
+        if cycle != "wltc" and cycle not in data.cycles:
+            candidate = (path.parent / cycle)
+            if cycle.lower().endswith(".csv") and candidate.is_file():
+                cycle = str(candidate.resolve())
+            else:
+                problems.append(f"{_where(path, text, ('variants', i, 'cycle'))}: unknown cycle {cycle!r}"
+                                + did_you_mean(cycle, data.cycles)
+                                + f"; allowed: 'wltc' (class by power-to-mass ratio), "
+                                  f"{allowed_list(data.cycles)} or a CSV file next to the study")
+                continue
+        overrides: dict[str, float] = {}
+        for key, value in given.items():
+            spec = VEHICLE_FIELDS[key]
+            table_loc: tuple[str | int, ...] = (
+                ("variants", i, key) if key in variant.model_fields_set else ("defaults", key))
+            try:
+                number = parse_quantity(value, spec.unit)
+            except UnitError as exc:
+                problems.append(f"{_where(path, text, table_loc)}: {exc}")
+                continue
+            allowed = spec.check(number)
+            if allowed:
+                problems.append(f"{_where(path, text, table_loc)}: {value!r} is outside the allowed "
+                                f"range {allowed} ({spec.doc})")
+                continue
+            overrides[key] = number
+        variants.append(VariantSpec(variant.id, variant.vehicle, variant.label, cycle, overrides))
+    if problems:
+        raise StudyError("invalid study file:\n  " + "\n  ".join(problems))
+    header = parsed.study
+    return Study(header.name, path, tuple(variants), data, header.seed, header.description)
+
+
+def load_study(path: str | Path, data: tuple[str | Path, ...] | list[str | Path] = ()) -> Study:
+    """Read and validate a study file; ``data`` adds user data folders.
+
+    Raises :class:`~evchain.errors.StudyError` naming the file, line and field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StudyError(f"{path}: study file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StudyError(f"{path}: cannot read: {exc}") from None
+    try:
+        return parse_study_text(text, path, tuple(Path(d) for d in data))
+    except StudyError:
+        raise
+    except EvchainError as exc:
+        raise StudyError(f"{path}: {exc}") from None

@@ -1,0 +1,79 @@
+"""The study-file schema (TOML), validated with pydantic.
+
+A study has a ``[study]`` header and one or more ``[[variants]]``. A variant names a
+shipped (or user) vehicle by id and may override any vehicle field with units::
+
+    [study]
+    name = "Renault 5 E-Tech, 52 kWh, on WLTP"
+
+    [[variants]]
+    id = "r5-52"
+    vehicle = "renault-5-etech-52"
+    curb_mass = "1450 kg"
+
+``[defaults]`` holds overrides applied to every variant (a variant's own value wins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from evchain.fields import VEHICLE_FIELDS
+
+Quantity = str | float | int
+
+
+class StudyHeader(BaseModel):
+    """The ``[study]`` table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    data: list[str] = Field(default_factory=list, description="user data folders, relative to the file")
+    seed: int = Field(default=0, ge=0, description="random seed recorded with the results")
+
+
+_override_fields: dict[str, Any] = {
+    name: (Quantity | None, Field(default=None, description=spec.doc))
+    for name, spec in VEHICLE_FIELDS.items()
+}
+
+#: Overrides that a variant or ``[defaults]`` may set: every vehicle field and the cycle.
+Overrides = create_model(  # type: ignore[call-overload]
+    "Overrides",
+    __config__=ConfigDict(extra="forbid"),
+    cycle=(str | None, Field(default=None, description="cycle id, 'wltc', or a CSV path")),
+    **_override_fields,
+)
+
+
+class Variant(Overrides):  # type: ignore[misc,valid-type]
+    """One ``[[variants]]`` entry: a vehicle id and its overrides."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=80)
+    vehicle: str
+    label: str = ""
+
+
+class StudyFile(BaseModel):
+    """A whole study file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    study: StudyHeader
+    defaults: Overrides = Field(default_factory=Overrides)  # type: ignore[valid-type]
+    variants: list[Variant] = Field(min_length=1)
+
+
+def allowed_keys(table: str) -> list[str]:
+    """Keys allowed in a table of the study file (for error messages)."""
+    if table == "study":
+        return list(StudyHeader.model_fields)
+    if table == "defaults":
+        return list(Overrides.model_fields)
+    if table == "variants":
+        return list(Variant.model_fields)
+    return list(StudyFile.model_fields)

@@ -1,0 +1,104 @@
+"""Units at the boundary: parse quantities with pint and convert them to canonical units.
+
+The model works in plain floats of canonical units (kg, kWh, km, m, s, W and the
+units of :mod:`evchain.fields`). pint is used only where data and study files are
+read, and its registry is built on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from evchain.errors import EvchainError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
+_PER_100KM = re.compile(r"/\s*\(?\s*100\s*km\s*\)?")
+
+
+class UnitError(EvchainError):
+    """A value whose unit is missing, unknown or does not fit its field."""
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The shared pint registry, with ``hkm`` (100 km) for consumption units."""
+    import pint
+
+    ureg = pint.UnitRegistry()
+    ureg.define("hkm = 100 * km")
+    ureg.define("percent_ = 0.01 = pct")
+    return ureg
+
+
+def _normalise(text: str) -> str:
+    text = text.strip().replace("%", " percent").replace("²", "**2").replace("³", "**3")
+    return _PER_100KM.sub("/hkm", text)
+
+
+@lru_cache(maxsize=4096)
+def _factor(unit: str, canonical: str) -> float:
+    """Multiplicative factor from ``unit`` to ``canonical``; raises UnitError."""
+    import pint
+
+    ureg = registry()
+    try:
+        src = ureg.parse_units(_normalise(unit)) if unit.strip() else ureg.dimensionless
+        dst = ureg.parse_units(_normalise(canonical)) if canonical.strip() else ureg.dimensionless
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError) as exc:
+        raise UnitError(f"unknown unit {unit!r}") from exc
+    try:
+        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+    except pint.errors.DimensionalityError as exc:
+        raise UnitError(
+            f"unit {unit!r} does not fit: expected a quantity in {canonical!r}"
+        ) from exc
+
+
+def convert(value: float, unit: str, canonical: str) -> float:
+    """``value`` in ``unit`` expressed in ``canonical`` units.
+
+    Temperatures are not supported (no offset units are needed by the model).
+    """
+    return float(value) * _factor(unit, canonical)
+
+
+_NUMBER_UNIT = re.compile(
+    r"^\s*([-+]?(?:\d+(?:[._]\d*)*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$"
+)
+
+
+def parse_quantity(value: Any, canonical: str) -> float:
+    """Parse a study value (``"52 kWh"``, ``"1,450 kg"``, ``0.29``) into ``canonical`` units.
+
+    A bare number is accepted only for a dimensionless field; a dimensional field
+    needs its unit written out, so that no number is read in a unit the user did
+    not mean.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"expected a quantity, got {value!r}")
+    dimensionless = _factor("", canonical) if _is_dimensionless(canonical) else None
+    if isinstance(value, (int, float)):
+        if dimensionless is None:
+            raise UnitError(
+                f"{value!r} has no unit: write it with one, e.g. '{value} {canonical}'"
+            )
+        return float(value)
+    if not isinstance(value, str):
+        raise UnitError(f"expected a quantity such as '1 {canonical}', got {value!r}")
+    match = _NUMBER_UNIT.match(value.replace(",", ""))
+    if not match:
+        raise UnitError(f"cannot read {value!r} as a number with a unit")
+    number = float(match.group(1).replace("_", ""))
+    unit = match.group(2)
+    if not unit and dimensionless is None:
+        raise UnitError(f"{value!r} has no unit: write it with one, e.g. '{value} {canonical}'")
+    return convert(number, unit, canonical)
+
+
+def _is_dimensionless(canonical: str) -> bool:
+    return canonical.strip() in ("", "dimensionless", "1")

@@ -1,0 +1,1 @@
+"""Vehicles: reference records, field overrides and the masses on the test."""
