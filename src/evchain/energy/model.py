@@ -81,7 +81,7 @@ def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: n
         len(cycle.phase_names), mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
         c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
         c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
-        c["regen_fade_speed"] * KMH, curve_index, curves, data.parameter("gravity"),
+        kernel.inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH), curve_index, curves, data.parameter("gravity"),
         data.parameter("air_density"))
 
 
@@ -91,9 +91,10 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     c = cases.columns
     cycles = resolve_cycles(cases, data)
     curves, curve_ids = motor_curves(data)
-    curve_index = np.array([curve_ids[data.vehicles[v].meta["motor_curve"]] if v in data.vehicles
-                            else 0 for v in cases.vehicle], dtype=np.int64) if n < 1_000_000 else \
-        np.zeros(n, dtype=np.int64)
+    vehicles, codes = np.unique(cases.vehicle, return_inverse=True)
+    curve_of = np.array([curve_ids[data.vehicles[v].meta["motor_curve"]] if v in data.vehicles else 0
+                         for v in vehicles], dtype=np.int64)
+    curve_index = curve_of[codes]
     out: dict[str, Any] = {
         "cycle": cycles,
         "cycle_distance_km": np.zeros(n),
@@ -115,7 +116,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
         group = np.flatnonzero(cycles == cycle_id)
         cycle = load_cycle(data, str(cycle_id))
         sub = cases.take(group)
-        terminal, chemical, totals = simulate_cycle(sub, cycle, data, curve_index[group], curves)
+        terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index[group], curves)
         dist_km = cycle.distance_km
         phase_km = cycle.phase_distance_km()
         e_term = terminal.sum(axis=1) / J_PER_KWH
@@ -124,10 +125,10 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
         out["energy_battery_kwh_per_100km"][group] = 100.0 * e_term / dist_km
         out["energy_wall_kwh_per_100km"][group] = 100.0 * e_chem / eta_recharge[group] / dist_km
         out["range_km"][group] = c["battery_usable"][group] / (e_term / dist_km)
-        t = {name: i for i, name in enumerate(kernel.TOTALS)}
-        out["trace_shortfall_s"][group] = totals[:, t["shortfall_steps"]] * float(np.median(cycle.dt_s))
-        out["trace_shortfall_max_kmh"][group] = totals[:, t["shortfall_max_m_s"]] * 3.6
-        out["battery_overload_s"][group] = totals[:, t["overload_steps"]] * float(np.median(cycle.dt_s))
+        step_s = float(np.median(cycle.dt_s))
+        out["trace_shortfall_s"][group] = flags[:, 0] * step_s
+        out["trace_shortfall_max_kmh"][group] = flags[:, 1] * 3.6
+        out["battery_overload_s"][group] = flags[:, 2] * step_s
         if by_phase_batt is not None and by_phase_wall is not None:
             batt = 100.0 * terminal / J_PER_KWH / phase_km
             wall = 100.0 * chemical / J_PER_KWH / phase_km / eta_recharge[group, None]
