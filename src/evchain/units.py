@@ -28,7 +28,7 @@ def registry() -> pint.UnitRegistry:
     """The shared pint registry, with ``hkm`` (100 km) for consumption units."""
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: pint.UnitRegistry = pint.UnitRegistry()
     ureg.define("hkm = 100 * km")
     ureg.define("percent_ = 0.01 = pct")
     return ureg

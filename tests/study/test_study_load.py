@@ -224,6 +224,7 @@ def test_invalid_user_data_of_a_study_names_the_study_and_the_data_row(tmp_path:
 
 GAP_TRACE = "# a gap between 2 s and 4 s\ntime_s,speed_km_h\n0,0\n1,5\n2,10\n4,12\n5,0\n"
 NEGATIVE_TRACE = "time_s,speed_km_h\n0,0\n1,5\n2,-1\n3,0\n"
+BAD_TRACES = [(GAP_TRACE, "gap in the trace"), (NEGATIVE_TRACE, "negative speed")]
 
 
 @pytest.mark.parametrize(("trace", "line", "expected"), [
@@ -252,8 +253,7 @@ def test_read_trace_converts_speed_to_m_s(tmp_path: Path) -> None:
     assert not grade.any()
 
 
-@pytest.mark.parametrize(("trace", "expected"), [(GAP_TRACE, "gap in the trace"),
-                                                 (NEGATIVE_TRACE, "negative speed")], ids=["gap", "negative-speed"])
+@pytest.mark.parametrize(("trace", "expected"), BAD_TRACES, ids=["gap", "negative-speed"])
 def test_a_bad_cycle_csv_next_to_a_study_fails_before_any_result(tmp_path: Path, trace: str,
                                                                  expected: str) -> None:
     """Today the trace is read only when the study is evaluated; the error still names the CSV and line."""
@@ -269,8 +269,7 @@ def test_a_bad_cycle_csv_next_to_a_study_fails_before_any_result(tmp_path: Path,
 @pytest.mark.xfail(strict=True, reason="package bug: load_study resolves a CSV cycle but does not read it, "
                    "so a bad trace is reported at evaluate() as a DataError that names neither the study "
                    "file nor the 'cycle' field")
-@pytest.mark.parametrize(("trace", "expected"), [(GAP_TRACE, "gap in the trace"),
-                                                 (NEGATIVE_TRACE, "negative speed")], ids=["gap", "negative-speed"])
+@pytest.mark.parametrize(("trace", "expected"), BAD_TRACES, ids=["gap", "negative-speed"])
 def test_a_bad_cycle_csv_next_to_a_study_is_a_study_error(tmp_path: Path, trace: str, expected: str) -> None:
     (tmp_path / "trace.csv").write_text(trace, encoding="utf-8")
     text = HEADER + _variant(cycle='"trace.csv"')

@@ -81,7 +81,8 @@ def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: n
         len(cycle.phase_names), mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
         c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
         c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
-        kernel.inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH), curve_index, curves, data.parameter("gravity"),
+        kernel.inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH),
+        curve_index, curves, data.parameter("gravity"),
         data.parameter("air_density"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
         data = load_data(folders)
     except DataError as exc:
         raise StudyError(f"{path}: the data it uses is invalid: {exc}") from None
-    defaults = parsed.defaults.model_dump(exclude_none=True)
+    defaults: dict[str, Any] = parsed.defaults.model_dump(exclude_none=True)  # type: ignore[attr-defined]
     variants = []
     seen: set[str] = set()
     problems: list[str] = []
@@ -132,7 +133,7 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
     return Study(header.name, path, tuple(variants), data, header.seed, header.description)
 
 
-def load_study(path: str | Path, data: tuple[str | Path, ...] | list[str | Path] = ()) -> Study:
+def load_study(path: str | Path, data: Sequence[str | Path] = ()) -> Study:
     """Read and validate a study file; ``data`` adds user data folders.
 
     Raises :class:`~evchain.errors.StudyError` naming the file, line and field.
