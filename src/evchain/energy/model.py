@@ -86,6 +86,36 @@ def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: n
         data.parameter("air_density"))
 
 
+#: Cases simulated at once: intermediates stay bounded (a few MB) whatever the table's size.
+CHUNK = 65_536
+
+
+def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, data: DataSet,
+          curve_index: np.ndarray, curves: np.ndarray, eta_recharge: np.ndarray,
+          by_phase_batt: np.ndarray | None, by_phase_wall: np.ndarray | None) -> None:
+    """Simulate one chunk of cases on one cycle and write its outputs at ``group``."""
+    c = sub.columns
+    terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index, curves)
+    dist_km = cycle.distance_km
+    e_term = terminal.sum(axis=1) / J_PER_KWH
+    e_chem = chemical.sum(axis=1) / J_PER_KWH
+    step_s = float(np.median(cycle.dt_s))
+    out["cycle_distance_km"][group] = dist_km
+    out["energy_battery_kwh_per_100km"][group] = 100.0 * e_term / dist_km
+    out["energy_wall_kwh_per_100km"][group] = 100.0 * e_chem / eta_recharge / dist_km
+    out["range_km"][group] = c["battery_usable"] / (e_term / dist_km)
+    out["trace_shortfall_s"][group] = flags[:, 0] * step_s
+    out["trace_shortfall_max_kmh"][group] = flags[:, 1] * 3.6
+    out["battery_overload_s"][group] = flags[:, 2] * step_s
+    if by_phase_batt is not None and by_phase_wall is not None:
+        phase_km = cycle.phase_distance_km()
+        batt = 100.0 * terminal / J_PER_KWH / phase_km
+        wall = 100.0 * chemical / J_PER_KWH / phase_km / eta_recharge[:, None]
+        for j, i in enumerate(group):
+            by_phase_batt[i] = dict(zip(cycle.phase_names, batt[j].tolist(), strict=True))
+            by_phase_wall[i] = dict(zip(cycle.phase_names, wall[j].tolist(), strict=True))
+
+
 def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str, Any]:
     """Energy outputs of every case (see the module docstring); ``phases`` adds per-phase dicts."""
     n = cases.n
@@ -114,28 +144,12 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
                                           c["battery_voltage"], c["battery_resistance"])
     eta_recharge = c["charger_efficiency"] * eta_store
     for cycle_id in np.unique(cycles):
-        group = np.flatnonzero(cycles == cycle_id)
         cycle = load_cycle(data, str(cycle_id))
-        sub = cases.take(group)
-        terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index[group], curves)
-        dist_km = cycle.distance_km
-        phase_km = cycle.phase_distance_km()
-        e_term = terminal.sum(axis=1) / J_PER_KWH
-        e_chem = chemical.sum(axis=1) / J_PER_KWH
-        out["cycle_distance_km"][group] = dist_km
-        out["energy_battery_kwh_per_100km"][group] = 100.0 * e_term / dist_km
-        out["energy_wall_kwh_per_100km"][group] = 100.0 * e_chem / eta_recharge[group] / dist_km
-        out["range_km"][group] = c["battery_usable"][group] / (e_term / dist_km)
-        step_s = float(np.median(cycle.dt_s))
-        out["trace_shortfall_s"][group] = flags[:, 0] * step_s
-        out["trace_shortfall_max_kmh"][group] = flags[:, 1] * 3.6
-        out["battery_overload_s"][group] = flags[:, 2] * step_s
-        if by_phase_batt is not None and by_phase_wall is not None:
-            batt = 100.0 * terminal / J_PER_KWH / phase_km
-            wall = 100.0 * chemical / J_PER_KWH / phase_km / eta_recharge[group, None]
-            for j, i in enumerate(group):
-                by_phase_batt[i] = dict(zip(cycle.phase_names, batt[j].tolist(), strict=True))
-                by_phase_wall[i] = dict(zip(cycle.phase_names, wall[j].tolist(), strict=True))
+        members = np.flatnonzero(cycles == cycle_id)
+        for first in range(0, members.shape[0], CHUNK):
+            group = members[first:first + CHUNK]  # bounded intermediates whatever n is
+            _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
+                  eta_recharge[group], by_phase_batt, by_phase_wall)
     out["follows_cycle"] = out["trace_shortfall_s"] == 0
     if phases:
         out["energy_battery_kwh_per_100km_by_phase"] = by_phase_batt
