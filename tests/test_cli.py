@@ -114,8 +114,6 @@ def test_failing_run_leaves_existing_results_unchanged(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["results.json"]  # no results.csv, no temporary file
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: cli.run lets OSError from writing --out escape "
-                   "(FileExistsError traceback, exit 1) instead of reporting it with exit 2")
 def test_out_that_is_a_file_exits_2_without_traceback(tmp_path: Path) -> None:
     study = tmp_path / "ok.toml"
     study.write_text('[study]\nname = "ok"\n\n[[variants]]\nid = "a"\nvehicle = "renault-twingo-etech"\n',
@@ -141,8 +139,6 @@ def test_data_validate_rejects_bad_user_data(tmp_path: Path) -> None:
     assert "vehicles.csv:2" in done.stderr and "battery_usable" in done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: cli._fail prints the message as rich markup, so "
-                   "'sources.toml [my-source]' loses '[my-source]'")
 def test_error_messages_are_printed_verbatim(tmp_path: Path) -> None:
     (tmp_path / "sources.toml").write_text('[my-source]\ntitle = "T"\npublisher = "P"\nyear = 2024\n',
                                            encoding="utf-8")

@@ -36,8 +36,10 @@ class Format(str, Enum):
 
 def _fail(exc: Exception) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {exc}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}",
+                                                                markup=True)
     raise typer.Exit(2)
 
 
@@ -79,8 +81,11 @@ def run(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
 
         results = evaluate(load_study(study, data or ()))
         if out is not None:
-            _write_atomic(out / "results.json", results.to_json())
-            _write_atomic(out / "results.csv", results.to_csv())
+            try:
+                _write_atomic(out / "results.json", results.to_json())
+                _write_atomic(out / "results.csv", results.to_csv())
+            except OSError as exc:
+                raise EvchainError(f"cannot write results to {out}: {exc}") from None
         if format is Format.json:
             typer.echo(results.to_json())
         elif format is Format.csv:

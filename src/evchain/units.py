@@ -68,6 +68,7 @@ def convert(value: float, unit: str, canonical: str) -> float:
     return float(value) * _factor(unit, canonical)
 
 
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?=\D|$)")
 _NUMBER_UNIT = re.compile(
     r"^\s*([-+]?(?:\d+(?:[._]\d*)*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$"
 )
@@ -91,10 +92,18 @@ def parse_quantity(value: Any, canonical: str) -> float:
         return float(value)
     if not isinstance(value, str):
         raise UnitError(f"expected a quantity such as '1 {canonical}', got {value!r}")
-    match = _NUMBER_UNIT.match(value.replace(",", ""))
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), value)
+    number_part = text.split()[0] if text.split() else ""
+    if "," in number_part:
+        raise UnitError(f"cannot read {value!r}: write decimals with a point ('0.3 kW'); a comma only "
+                        "separates thousands ('1,450 kg')")
+    match = _NUMBER_UNIT.match(text)
     if not match:
         raise UnitError(f"cannot read {value!r} as a number with a unit")
-    number = float(match.group(1).replace("_", ""))
+    try:
+        number = float(match.group(1).replace("_", ""))
+    except ValueError:
+        raise UnitError(f"cannot read {value!r} as a number with a unit") from None
     unit = match.group(2)
     if not unit and dimensionless is None:
         raise UnitError(f"{value!r} has no unit: write it with one, e.g. '{value} {canonical}'")

@@ -193,13 +193,7 @@ BAD_VEHICLE_ROWS = {
 }
 
 
-#: Known package bugs, kept as strict xfails so that they flip to failures (remove the mark) once fixed.
-NAMES_NO_FIELD = pytest.mark.xfail(
-    strict=True, reason="registry._number reports \"value 'heavy' is not a number\" without the field name")
-
-
-@pytest.mark.parametrize("case", [pytest.param(c, marks=NAMES_NO_FIELD) if c == "not a number" else c
-                                  for c in sorted(BAD_VEHICLE_ROWS)])
+@pytest.mark.parametrize("case", sorted(BAD_VEHICLE_ROWS))
 def test_bad_user_vehicle_row_names_file_line_and_field(tmp_path: Path, case: str) -> None:
     row, field, what = BAD_VEHICLE_ROWS[case]
     # a comment line first: the reported line counts physical lines of the file

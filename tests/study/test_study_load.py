@@ -266,9 +266,6 @@ def test_a_bad_cycle_csv_next_to_a_study_fails_before_any_result(tmp_path: Path,
     assert "trace.csv:" in str(info.value) and expected in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: load_study resolves a CSV cycle but does not read it, "
-                   "so a bad trace is reported at evaluate() as a DataError that names neither the study "
-                   "file nor the 'cycle' field")
 @pytest.mark.parametrize(("trace", "expected"), BAD_TRACES, ids=["gap", "negative-speed"])
 def test_a_bad_cycle_csv_next_to_a_study_is_a_study_error(tmp_path: Path, trace: str, expected: str) -> None:
     (tmp_path / "trace.csv").write_text(trace, encoding="utf-8")
@@ -279,15 +276,11 @@ def test_a_bad_cycle_csv_next_to_a_study_is_a_study_error(tmp_path: Path, trace:
     assert "trace.csv" in message and expected in message
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: units.parse_quantity lets float() raise ValueError "
-                   "on '1.2.3 kg' (the regex accepts several dots), a traceback instead of a StudyError")
 def test_a_number_with_two_dots_is_a_study_error(tmp_path: Path) -> None:
     message = _study_error(_write(tmp_path, HEADER + _variant(curb_mass='"1.2.3 kg"')))
     assert "variants[0].curb_mass" in message
 
 
-@pytest.mark.xfail(strict=True, reason="package bug: pydantic coerces TOML true to 1.0 for a Quantity field, "
-                   "so a dimensionless field accepts a boolean silently")
 def test_a_boolean_is_not_a_quantity(tmp_path: Path) -> None:
     message = _study_error(_write(tmp_path, HEADER + _variant(transmission_efficiency="true")))
     assert "variants[0].transmission_efficiency" in message

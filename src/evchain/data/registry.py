@@ -192,7 +192,7 @@ def _number(text: str, where: str, column: str, problems: _Problems) -> float | 
 def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any],
            problems: _Problems) -> Value | None:
     """Validate one row (value, unit, range, source) and convert it to canonical units."""
-    value = _number(row.get("value", ""), where, "value", problems)
+    value = _number(row.get("value", ""), where, f"{spec.name}: value", problems)
     if value is None:
         if row.get("value", "") == "":
             problems.add(where, f"{spec.name}: no value")

@@ -40,7 +40,9 @@ def print_table(results: Results, console: Console | None = None) -> None:
 
 
 def _value_row(name: str, v: Value) -> list[str]:
-    rng = "" if v.low is None and v.high is None else f"{_fmt(v.low or math.nan)} – {_fmt(v.high or math.nan)}"
+    low = v.low if v.low is not None else math.nan
+    high = v.high if v.high is not None else math.nan
+    rng = "" if v.low is None and v.high is None else f"{_fmt(low)} – {_fmt(high)}"
     return [name, _fmt(v.value), v.unit, rng, v.source + (" (estimate)" if v.estimate else ""), v.note]
 
 

@@ -103,6 +103,13 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
         if cycle != "wltc" and cycle not in data.cycles:
             candidate = (path.parent / cycle)
             if cycle.lower().endswith(".csv") and candidate.is_file():
+                from evchain.energy.cycles import read_trace
+
+                try:
+                    read_trace(candidate)
+                except DataError as exc:
+                    problems.append(f"{_where(path, text, ('variants', i, 'cycle'))}: {exc}")
+                    continue
                 cycle = str(candidate.resolve())
             else:
                 problems.append(f"{_where(path, text, ('variants', i, 'cycle'))}: unknown cycle {cycle!r}"

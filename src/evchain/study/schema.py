@@ -16,13 +16,20 @@ shipped (or user) vehicle by id and may override any vehicle field with units::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from evchain.fields import VEHICLE_FIELDS
 
-Quantity = str | float | int
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a quantity such as '1450 kg' or a number, not true/false")
+    return value
+
+
+Quantity = Annotated[str | float | int, BeforeValidator(_not_bool)]
 
 
 class StudyHeader(BaseModel):
