@@ -137,17 +137,13 @@ def data_validate(data: DataOption = None) -> None:
         from evchain.data.registry import load_data_uncached
 
         ds = load_data_uncached(tuple(data or ()))
-        unused = sorted(set(ds.sources) - set(ds.used_sources) - _cited_in_notes(ds))
+        unused = sorted(set(ds.sources) - set(ds.used_sources))
         typer.echo(f"data OK: {ds.rows} values, {len(ds.vehicles)} vehicles, {len(ds.cycles)} cycles, "
                    f"{len(ds.sources)} sources; data version {ds.version}")
         if unused:
             typer.echo(f"note: sources cited by no value: {', '.join(unused)}")
     except EvchainError as exc:
         _fail(exc)
-
-
-def _cited_in_notes(ds: object) -> set[str]:
-    return set()
 
 
 def main() -> None:

@@ -14,22 +14,31 @@ from evchain.run.results import TABLE_COLUMNS, Results
 
 
 def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if isinstance(value, float):
         if math.isnan(value):
             return "–"
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}"
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
     return str(value)
+
+
+def _console() -> Console:
+    """A console that does not squeeze tables to 80 columns when the output is piped."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=140)
 
 
 def print_table(results: Results, console: Console | None = None) -> None:
     """Print the main outputs of every case, then the provenance."""
-    console = console or Console(soft_wrap=False)
+    console = console or _console()
     table = Table(title=results.study, title_justify="left")
     for _, header in TABLE_COLUMNS:
-        table.add_column(header, justify="left" if header in ("case", "vehicle", "cycle") else "right")
+        table.add_column(header, justify="left" if header in ("case", "cycle") else "right", no_wrap=True)
     for case in results.cases():
+        case["cycle"] = str(case.get("cycle", "")).replace("wltc-class", "WLTC ")
         table.add_row(*[_fmt(case.get(name)) for name, _ in TABLE_COLUMNS])
     console.print(table)
     for note in results.notes:
@@ -48,7 +57,7 @@ def _value_row(name: str, v: Value) -> list[str]:
 
 def print_listing(data: DataSet, what: str, console: Console | None = None) -> None:
     """List vehicles, parameters, cycles or sources."""
-    console = console or Console()
+    console = console or _console()
     kinds = ("vehicles", "parameters", "cycles", "sources")
     if what not in kinds:
         raise DataError(f"cannot list {what!r}" + did_you_mean(what, kinds) + f"; choose one of {kinds}")
@@ -84,7 +93,7 @@ def _reference(s: dict[str, Any]) -> str:
 
 def print_record(data: DataSet, item: str, console: Console | None = None) -> None:
     """Show a vehicle, parameter, cycle or source with units, ranges and sources."""
-    console = console or Console()
+    console = console or _console()
     if item in data.vehicles:
         veh = data.vehicles[item]
         console.print(f"[bold]{item}[/]: " + ", ".join(f"{k} = {v}" for k, v in veh.meta.items()))

@@ -15,14 +15,14 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Columns shown by the table view, in order, with their headers.
 TABLE_COLUMNS = (
     ("id", "case"),
-    ("vehicle", "vehicle"),
     ("cycle", "cycle"),
-    ("test_mass_kg", "test mass [kg]"),
-    ("energy_battery_kwh_per_100km", "battery [kWh/100 km]"),
-    ("energy_wall_kwh_per_100km", "wall [kWh/100 km]"),
-    ("range_km", "range [km]"),
-    ("wltp_energy_wall_kwh_per_100km", "published wall [kWh/100 km]"),
-    ("follows_cycle", "follows cycle"),
+    ("test_mass_kg", "mass\nkg"),
+    ("energy_battery_kwh_per_100km", "battery\nkWh/100km"),
+    ("energy_wall_kwh_per_100km", "wall\nkWh/100km"),
+    ("wltp_energy_wall_kwh_per_100km", "published\nwall"),
+    ("range_km", "range\nkm"),
+    ("wltp_range_km", "published\nrange"),
+    ("follows_cycle", "follows\ncycle"),
 )
 
 
