@@ -7,8 +7,11 @@ read, and its registry is built on first use, never at import.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evchain.errors import EvchainError
@@ -40,9 +43,48 @@ def _normalise(text: str) -> str:
     return _PER_100KM.sub("/hkm", text)
 
 
+def _cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "evchain" / "unit-factors.json"
+
+
+@lru_cache(maxsize=1)
+def _disk_factors() -> dict[str, float]:
+    """Conversion factors computed by earlier runs, so a run need not build pint's registry."""
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 @lru_cache(maxsize=4096)
 def _factor(unit: str, canonical: str) -> float:
-    """Multiplicative factor from ``unit`` to ``canonical``; raises UnitError."""
+    """Multiplicative factor from ``unit`` to ``canonical``; raises UnitError.
+
+    Factors found valid once are kept in a small JSON file in the user's cache folder
+    (``$XDG_CACHE_HOME/evchain``), keyed by pint's version; errors are never cached.
+    """
+    from importlib.metadata import version
+
+    key = f"{version('pint')}|{unit}|{canonical}"
+    cached = _disk_factors().get(key)
+    if isinstance(cached, float):
+        return cached
+    factor = _pint_factor(unit, canonical)
+    _disk_factors()[key] = factor
+    try:
+        path = _cache_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_disk_factors()), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return factor
+
+
+def _pint_factor(unit: str, canonical: str) -> float:
     import pint
 
     ureg = registry()
