@@ -58,6 +58,13 @@ def _disk_factors() -> dict[str, float]:
     return data if isinstance(data, dict) else {}
 
 
+@lru_cache(maxsize=1)
+def _pint_version() -> str:
+    from importlib.metadata import version
+
+    return version("pint")
+
+
 @lru_cache(maxsize=4096)
 def _factor(unit: str, canonical: str) -> float:
     """Multiplicative factor from ``unit`` to ``canonical``; raises UnitError.
@@ -65,9 +72,7 @@ def _factor(unit: str, canonical: str) -> float:
     Factors found valid once are kept in a small JSON file in the user's cache folder
     (``$XDG_CACHE_HOME/evchain``), keyed by pint's version; errors are never cached.
     """
-    from importlib.metadata import version
-
-    key = f"{version('pint')}|{unit}|{canonical}"
+    key = f"{_pint_version()}|{unit}|{canonical}"
     cached = _disk_factors().get(key)
     if isinstance(cached, float):
         return cached

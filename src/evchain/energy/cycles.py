@@ -170,6 +170,5 @@ def wltc_class(pmr_w_kg: np.ndarray, max_speed_km_h: np.ndarray, class1_max: flo
     with a top speed >= ``class3b_min_speed`` (class 3a below it; its trace is not
     shipped, so such cars run class 3b, as noted in the results).
     """
-    out = np.where(pmr_w_kg <= class1_max, "wltc-class1",
-                   np.where(pmr_w_kg <= class2_max, "wltc-class2", "wltc-class3b"))
-    return out.astype(object) if max_speed_km_h is None else out
+    return np.where(pmr_w_kg <= class1_max, "wltc-class1",
+                    np.where(pmr_w_kg <= class2_max, "wltc-class2", "wltc-class3b"))

@@ -70,10 +70,11 @@ def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: np.ndarray,
-                   curves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled kernel for ``cases`` on one cycle; energies in J."""
+                   curves: np.ndarray, mass: np.ndarray, m_inertial: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the compiled kernel for ``cases`` on one cycle (test and inertial masses [kg] given);
+    energies in J."""
     c = cases.columns
-    mass, m_inertial = _masses(cases, data)
     p_motor = c["motor_power"] * 1000.0
     p_regen = np.minimum(p_motor, c["battery_charge_power"] * 1000.0)
     return kernel.simulate(
@@ -91,11 +92,12 @@ CHUNK = 65_536
 
 
 def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, data: DataSet,
-          curve_index: np.ndarray, curves: np.ndarray, eta_recharge: np.ndarray,
+          curve_index: np.ndarray, curves: np.ndarray, m_inertial: np.ndarray, eta_recharge: np.ndarray,
           by_phase_batt: np.ndarray | None, by_phase_wall: np.ndarray | None) -> None:
     """Simulate one chunk of cases on one cycle and write its outputs at ``group``."""
     c = sub.columns
-    terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index, curves)
+    terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index, curves,
+                                               out["test_mass_kg"][group], m_inertial)
     dist_km = cycle.distance_km
     e_term = terminal.sum(axis=1) / J_PER_KWH
     e_chem = chemical.sum(axis=1) / J_PER_KWH
@@ -136,7 +138,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
         "trace_shortfall_max_kmh": np.zeros(n),
         "battery_overload_s": np.zeros(n),
     }
-    mass, _ = _masses(cases, data)
+    mass, m_inertial = _masses(cases, data)
     out["test_mass_kg"] = mass
     by_phase_batt = np.empty(n, dtype=object) if phases else None
     by_phase_wall = np.empty(n, dtype=object) if phases else None
@@ -149,7 +151,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
         for first in range(0, members.shape[0], CHUNK):
             group = members[first:first + CHUNK]  # bounded intermediates whatever n is
             _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
-                  eta_recharge[group], by_phase_batt, by_phase_wall)
+                  m_inertial[group], eta_recharge[group], by_phase_batt, by_phase_wall)
     out["follows_cycle"] = out["trace_shortfall_s"] == 0
     if phases:
         out["energy_battery_kwh_per_100km_by_phase"] = by_phase_batt

@@ -103,14 +103,14 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
         if cycle != "wltc" and cycle not in data.cycles:
             candidate = (path.parent / cycle)
             if cycle.lower().endswith(".csv") and candidate.is_file():
-                from evchain.energy.cycles import read_trace
+                from evchain.energy.cycles import load_cycle
 
-                try:
-                    read_trace(candidate)
+                cycle = str(candidate.resolve())
+                try:  # read once here, through the same cached reader evaluate() uses
+                    load_cycle(data, cycle)
                 except DataError as exc:
                     problems.append(f"{_where(path, text, ('variants', i, 'cycle'))}: {exc}")
                     continue
-                cycle = str(candidate.resolve())
             else:
                 problems.append(f"{_where(path, text, ('variants', i, 'cycle'))}: unknown cycle {cycle!r}"
                                 + did_you_mean(cycle, data.cycles)
