@@ -102,10 +102,14 @@ def _step(v, a, sin_g, cos_g, mass, m_inertial, cda, crr, p_motor, eta_t, p_aux,
             trans_loss, motor_loss, p_el, r_int * current * current, shortfall, overload)
 
 
+#: Fade spans shorter than this [m/s] are a sharp cut-off (their inverse would overflow).
+SHARP_SPAN_M_S = 1e-12
+
+
 def inverse_span(v_cut: np.ndarray, v_fade: np.ndarray) -> np.ndarray:
-    """``1 / (v_fade - v_cut)``, or 1e12 (a sharp cut-off) where the fade is not above the cut-off."""
+    """``1 / (v_fade - v_cut)``, at most ``1 / SHARP_SPAN_M_S`` (a sharp cut-off), so it stays finite."""
     span = np.asarray(v_fade, dtype=np.float64) - np.asarray(v_cut, dtype=np.float64)
-    return np.where(span > 0.0, 1.0 / np.where(span > 0.0, span, 1.0), 1e12)
+    return 1.0 / np.maximum(span, SHARP_SPAN_M_S)
 
 
 #: Cars simulated together, step by step (their state stays in the CPU cache).
