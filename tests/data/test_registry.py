@@ -288,3 +288,18 @@ def test_import_evchain_reads_and_imports_nothing_heavy() -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_user_motor_curve_with_too_many_points_is_rejected_with_the_limit(tmp_path: Path) -> None:
+    from evchain.data.registry import MAX_CURVE_POINTS
+
+    n = MAX_CURVE_POINTS + 1
+    rows = "".join(f"mine,{i / (n - 1):.4f},0.9,dimensionless,fastsim,\n" for i in range(n))
+    (tmp_path / "motor_efficiency.csv").write_text(
+        "curve,power_fraction,efficiency,unit,source,note\n" + rows, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"curve 'mine' has {n} points; at most {MAX_CURVE_POINTS}"):
+        load_data([tmp_path])
+    ok = "".join(f"mine,{i / 4:.2f},0.9,dimensionless,fastsim,\n" for i in range(5))
+    (tmp_path / "motor_efficiency.csv").write_text(
+        "curve,power_fraction,efficiency,unit,source,note\n" + ok, encoding="utf-8")
+    assert len(load_data([tmp_path]).motor_curves["mine"][0]) == 5

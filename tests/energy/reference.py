@@ -25,10 +25,9 @@ def reference_energy(v_mean, accel, dt, sin_grade, *, mass, m_inertial, cda, crr
             p_shaft = min(p_wheel / eta_t, p_motor)
             p_el = p_shaft / float(np.interp(p_shaft / p_motor, curve_x, curve_y))
         elif p_wheel < 0:
-            if v_fade > v_cut:
-                share = min(max((v - v_cut) / (v_fade - v_cut), 0.0), 1.0)
-            else:
-                share = 1.0 if v > v_cut else 0.0
+            # regeneration fades in from v_cut to v_fade over a span of at least 1e-12 m/s
+            # (the kernel's SHARP_SPAN_M_S: a shorter or negative span is a ramp that narrow)
+            share = min(max((v - v_cut) / max(v_fade - v_cut, 1e-12), 0.0), 1.0)
             p_shaft = min(-p_wheel * eta_t * share, p_regen)
             p_el = -p_shaft * float(np.interp(p_shaft / p_motor, curve_x, curve_y))
         else:

@@ -15,7 +15,7 @@ from tests.energy.reference import reference_energy
 DATA = load_data()
 CYCLE = load_cycle(DATA, "wltc-class3b")
 CURVE_X, CURVE_Y = DATA.motor_curves["fastsim-large"]
-CURVES = kernel.sample_curve(CURVE_X, CURVE_Y)[None, :]
+CURVES = kernel.hinge_curves([(CURVE_X, CURVE_Y)])
 G = DATA.parameter("gravity")
 RHO = DATA.parameter("air_density")
 
@@ -44,11 +44,10 @@ cars = st.fixed_dictionaries({
 def _simulate(car: dict[str, float], cycle=CYCLE):
     arr = lambda x: np.array([x], dtype=np.float64)  # noqa: E731
     return kernel.simulate(
-        cycle.speed_mean_m_s, cycle.accel_m_s2, cycle.dt_s, cycle.sin_grade, cycle.phase,
-        len(cycle.phase_names), arr(car["mass"]), arr(car["mass"] * (1 + car["rot"])),
+        *cycle.steps, arr(car["mass"]), arr(car["mass"] * (1 + car["rot"])),
         arr(car["cd"] * car["area"]), arr(car["crr"]), arr(car["p_motor"]), arr(car["eta_t"]),
         arr(car["p_aux"]), arr(car["u_oc"]), arr(car["r_int"]), arr(car["p_regen"]), arr(car["v_cut"]),
-        kernel.inverse_span(arr(car["v_cut"]), arr(car["v_fade"])), np.zeros(1, dtype=np.int64), CURVES, G, RHO)
+        kernel.inverse_span(arr(car["v_cut"]), arr(car["v_fade"])), np.zeros(1, dtype=np.int64), *CURVES, G, RHO)
 
 
 @settings(max_examples=25, deadline=None)
@@ -61,7 +60,7 @@ def test_kernel_matches_plain_reference(car):
         m_inertial=car["mass"] * (1 + car["rot"]), cda=car["cd"] * car["area"], crr=car["crr"],
         p_motor=car["p_motor"], eta_t=car["eta_t"], p_aux=car["p_aux"], u_oc=car["u_oc"],
         r_int=car["r_int"], p_regen=car["p_regen"], v_cut=car["v_cut"], v_fade=car["v_fade"],
-        curve_x=np.linspace(0, 1, kernel.CURVE_POINTS), curve_y=CURVES[0], g=G, rho=RHO)
+        curve_x=CURVE_X, curve_y=CURVE_Y, g=G, rho=RHO)
     assert terminal.sum() == pytest.approx(ref_t, rel=1e-9)
     assert chemical.sum() == pytest.approx(ref_c, rel=1e-9)
 
@@ -71,7 +70,7 @@ def _trace(car: dict[str, float], cycle=CYCLE) -> np.ndarray:
         cycle.speed_mean_m_s, cycle.accel_m_s2, cycle.dt_s, cycle.sin_grade, car["mass"],
         car["mass"] * (1 + car["rot"]), car["cd"] * car["area"], car["crr"], car["p_motor"], car["eta_t"],
         car["p_aux"], car["u_oc"], car["r_int"], car["p_regen"], car["v_cut"],
-        float(kernel.inverse_span(car["v_cut"], car["v_fade"])), 0, CURVES, G, RHO)
+        float(kernel.inverse_span(car["v_cut"], car["v_fade"])), 0, *CURVES, G, RHO)
 
 
 T = {name: i for i, name in enumerate(kernel.TOTALS)}
@@ -136,3 +135,42 @@ def test_weak_car_reports_shortfall():
     assert flags[0, 1] > 0.1
     _, _, strong = _simulate(BASE)
     assert strong[0, 0] == 0
+
+
+@pytest.mark.parametrize("cycle_id", ["wltc-class3b", "wltc-class1", "udds", "hwfet"])
+def test_merged_steps_keep_time_distance_and_phases(cycle_id):
+    """Merging identical steps keeps each phase's duration, distance and step count."""
+    cycle = load_cycle(DATA, cycle_id)
+    steps = cycle.steps
+    assert len(steps.speed_m_s) < len(cycle.speed_mean_m_s)  # something was merged (idling at least)
+    for p in range(len(cycle.phase_names)):
+        raw = cycle.phase == p
+        merged = slice(steps.bounds[p], steps.bounds[p + 1])
+        assert steps.duration_s[merged].sum() == pytest.approx(cycle.dt_s[raw].sum(), rel=1e-12)
+        assert steps.n_merged[merged].sum() == raw.sum()
+        assert (steps.speed_m_s[merged] * steps.duration_s[merged]).sum() == pytest.approx(
+            (cycle.speed_mean_m_s[raw] * cycle.dt_s[raw]).sum(), rel=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(cars)
+def test_flags_match_the_per_step_trace(car):
+    """Shortfall steps, the worst deficit and overload steps agree with the unmerged per-step trace."""
+    _, _, flags = _simulate(car)
+    rows = _trace(car)
+    assert flags[0, 0] == rows[:, T["shortfall_steps"]].sum()
+    assert flags[0, 1] == pytest.approx(rows[:, T["shortfall_max_m_s"]].max(), rel=1e-9, abs=1e-12)
+    assert flags[0, 2] == rows[:, T["overload_steps"]].sum()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.05, 1.0), min_size=2, max_size=kernel.HINGES + 2),
+       st.lists(st.floats(0.0, 1.0), min_size=50, max_size=50))
+def test_hinge_sum_is_the_linear_interpolant(ys, xs):
+    """A curve's hinge sum equals np.interp of its points everywhere in [0, 1]."""
+    x = np.linspace(0.0, 1.0, len(ys))
+    y = np.array(ys)
+    intercept, slope, change, knot = kernel.hinge_curves([(x, y)])
+    at = np.array(xs)
+    hinge = intercept[0] + slope[0] * at + (change[0] * np.maximum(at[:, None] - knot[0], 0.0)).sum(axis=1)
+    np.testing.assert_allclose(hinge, np.interp(at, x, y), rtol=1e-9, atol=1e-12)

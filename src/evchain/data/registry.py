@@ -315,6 +315,11 @@ def _load_vehicles(folders: Sequence[Path], sources: dict[str, Any],
             for vid, meta in metas.items()}
 
 
+#: Most points a motor curve may have: the kernel evaluates every curve as a fixed sum of
+#: ``MAX_CURVE_POINTS - 2`` hinges, so that its inner loop vectorises.
+MAX_CURVE_POINTS = 16
+
+
 def _load_motor_curves(folders: Sequence[Path], sources: dict[str, Any],
                        problems: _Problems) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     points: dict[str, dict[float, float]] = {}
@@ -344,6 +349,10 @@ def _load_motor_curves(folders: Sequence[Path], sources: dict[str, Any],
         xs = np.array(sorted(pts))
         if len(xs) < 2 or xs[0] > 0.0 or xs[-1] < 1.0:
             problems.add("motor_efficiency.csv", f"curve {curve!r} must span power_fraction 0 to 1")
+            continue
+        if len(xs) > MAX_CURVE_POINTS:
+            problems.add("motor_efficiency.csv", f"curve {curve!r} has {len(xs)} points; at most "
+                         f"{MAX_CURVE_POINTS} are allowed (thin it: the model interpolates linearly)")
             continue
         curves[curve] = (xs, np.array([pts[x] for x in xs]))
     return curves

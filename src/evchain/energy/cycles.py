@@ -13,13 +13,17 @@ UN GTR No. 15 (WLTP), Annex 1: cycle classes, phases and the power-to-mass ratio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from evchain.data.registry import CycleInfo, DataSet
 from evchain.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    from evchain.energy.kernel import Steps
 
 _SPEED_COLUMNS = {"speed_m_s": 1.0, "speed_km_h": 1.0 / 3.6, "speed_kmh": 1.0 / 3.6,
                   "speed_mph": 0.44704}
@@ -45,6 +49,14 @@ class Cycle:
     def distance_km(self) -> float:
         """Cycle distance [km]."""
         return float(np.sum(self.speed_mean_m_s * self.dt_s)) / 1000.0
+
+    @cached_property
+    def steps(self) -> Steps:
+        """The steps as the kernel reads them, identical ones merged (computed once)."""
+        from evchain.energy.kernel import prepare_steps
+
+        return prepare_steps(self.speed_mean_m_s, self.accel_m_s2, self.dt_s, self.sin_grade, self.phase,
+                             len(self.phase_names))
 
     def phase_distance_km(self) -> np.ndarray:
         """Distance of each phase [km]."""

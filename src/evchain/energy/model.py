@@ -52,11 +52,10 @@ def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
     return cycles
 
 
-def motor_curves(data: DataSet) -> tuple[np.ndarray, dict[str, int]]:
-    """All motor curves resampled on the kernel grid, and the index of each curve id."""
+def motor_curves(data: DataSet) -> tuple[tuple[np.ndarray, ...], dict[str, int]]:
+    """All motor curves as the kernel's hinge arrays, and the index of each curve id."""
     names = sorted(data.motor_curves)
-    table = np.array([kernel.sample_curve(*data.motor_curves[n]) for n in names])
-    return table, {n: i for i, n in enumerate(names)}
+    return kernel.hinge_curves([data.motor_curves[n] for n in names]), {n: i for i, n in enumerate(names)}
 
 
 def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
@@ -70,20 +69,20 @@ def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: np.ndarray,
-                   curves: np.ndarray, mass: np.ndarray, m_inertial: np.ndarray
+                   curves: tuple[np.ndarray, ...], mass: np.ndarray, m_inertial: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the compiled kernel for ``cases`` on one cycle (test and inertial masses [kg] given);
     energies in J."""
     c = cases.columns
     p_motor = c["motor_power"] * 1000.0
     p_regen = np.minimum(p_motor, c["battery_charge_power"] * 1000.0)
-    return kernel.simulate(
-        cycle.speed_mean_m_s, cycle.accel_m_s2, cycle.dt_s, cycle.sin_grade, cycle.phase,
-        len(cycle.phase_names), mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
+    simulate: Any = kernel.simulate  # a numba dispatcher: mypy cannot see its signature
+    return simulate(
+        *cycle.steps, mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
         c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
         c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
         kernel.inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH),
-        curve_index, curves, data.parameter("gravity"),
+        curve_index, *curves, data.parameter("gravity"),
         data.parameter("air_density"))
 
 
@@ -92,7 +91,7 @@ CHUNK = 65_536
 
 
 def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, data: DataSet,
-          curve_index: np.ndarray, curves: np.ndarray, m_inertial: np.ndarray, eta_recharge: np.ndarray,
+          curve_index: np.ndarray, curves: tuple[np.ndarray, ...], m_inertial: np.ndarray, eta_recharge: np.ndarray,
           by_phase_batt: np.ndarray | None, by_phase_wall: np.ndarray | None) -> None:
     """Simulate one chunk of cases on one cycle and write its outputs at ``group``."""
     c = sub.columns
@@ -118,13 +117,24 @@ def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, 
             by_phase_wall[i] = dict(zip(cycle.phase_names, wall[j].tolist(), strict=True))
 
 
+def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """Distinct values in order of first appearance, and each element's index among them.
+
+    A hash table, O(n): ``np.unique`` on an object array sorts, ten times slower.
+    """
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64,
+                        count=values.shape[0])
+    return list(index), codes
+
+
 def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str, Any]:
     """Energy outputs of every case (see the module docstring); ``phases`` adds per-phase dicts."""
     n = cases.n
     c = cases.columns
     cycles = resolve_cycles(cases, data)
     curves, curve_ids = motor_curves(data)
-    vehicles, codes = np.unique(cases.vehicle, return_inverse=True)
+    vehicles, codes = factorize(cases.vehicle)
     curve_of = np.array([curve_ids[data.vehicles[v].meta["motor_curve"]] if v in data.vehicles else 0
                          for v in vehicles], dtype=np.int64)
     curve_index = curve_of[codes]
@@ -145,9 +155,10 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     eta_store = battery_charge_efficiency(c["ac_charge_power"] * 1000.0 * c["charger_efficiency"],
                                           c["battery_voltage"], c["battery_resistance"])
     eta_recharge = c["charger_efficiency"] * eta_store
-    for cycle_id in np.unique(cycles):
+    cycle_ids, cycle_codes = factorize(cycles)
+    for code, cycle_id in enumerate(cycle_ids):
         cycle = load_cycle(data, str(cycle_id))
-        members = np.flatnonzero(cycles == cycle_id)
+        members = np.flatnonzero(cycle_codes == code)
         for first in range(0, members.shape[0], CHUNK):
             group = members[first:first + CHUNK]  # bounded intermediates whatever n is
             _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
