@@ -96,6 +96,13 @@ PARAMETER_FIELDS: dict[str, Field] = _fields(
         VEHICLE_FIELDS["regen_fade_speed"],
     )),
     Field("max_payload", "kg", 100.0, 1500.0, "default maximum payload when no gross mass is known"),
+    # battery making (costs by region are in regions.csv)
+    Field("cell_plant_life", "year", 3.0, 40.0, "depreciation life of cell-plant equipment"),
+    Field("cost_of_capital", "dimensionless", 0.0, 0.3, "real cost of capital of battery plants"),
+    Field("cell_electricity", "kWh/kWh", 1.0, 150.0, "electricity to make a kWh of cells (all-electric plant)"),
+    Field("overhead_share", "dimensionless", 0.0, 0.5,
+          "overhead (SG&A, R&D) as a share of a cell's conversion cost"),
+    Field("warranty_share", "dimensionless", 0.0, 0.2, "warranty provision as a share of the pack cost"),
 )
 
 #: Vehicle fields that may fall back on a generic parameter of the same name.

@@ -35,6 +35,10 @@ def registry() -> pint.UnitRegistry:
     ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=":auto:")
     ureg.define("hkm = 100 * km")
     ureg.define("percent_ = 0.01 = pct")
+    # money: euros only; other currencies are turned into euros by the data registry,
+    # at the exchange rate of the value's year (evchain.data.tables.currency_factor)
+    ureg.define("EUR = [currency]")
+    ureg.define("kEUR = 1000 * EUR")
     return ureg
 
 

@@ -26,7 +26,7 @@ import csv
 import hashlib
 import math
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from evchain.data.tables import Record, TableSpec, currency_factor, table_files
 from evchain.errors import DataError, did_you_mean
 from evchain.fields import PARAMETER_FIELDS, PUBLISHED_FIELDS, VEHICLE_FIELDS, Field
+from evchain.schema_tables import TABLES
 from evchain.units import UnitError, convert
 
 SHIPPED = Path(__file__).resolve().parent
@@ -55,6 +57,7 @@ class Value:
     estimate: bool = False
     note: str = ""
     origin: str = ""  # "file:row"
+    year: int | None = None  # the year a dated value (price, wage) refers to
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ class DataSet:
     cycles: dict[str, CycleInfo]
     rows: int = 0
     used_sources: frozenset[str] = field(default_factory=frozenset)
+    tables: dict[str, dict[str, Record]] = field(default_factory=dict)  #: keyed tables (cells, sites, ...)
+    currencies: dict[str, dict[int, float]] = field(default_factory=dict)  #: units per euro, by year
+
+    def table(self, name: str) -> dict[str, Record]:
+        """The records of table ``name`` (``cells``, ``pack_architectures``, ``countries``, ...)."""
+        return self.tables.get(name, {})
 
     def parameter(self, name: str) -> float:
         """The central value of a generic parameter, in its canonical unit."""
@@ -190,8 +199,9 @@ def _number(text: str, where: str, column: str, problems: _Problems) -> float | 
 
 
 def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any],
-           problems: _Problems) -> Value | None:
-    """Validate one row (value, unit, range, source) and convert it to canonical units."""
+           problems: _Problems, rates: Mapping[str, Mapping[int, float]] | None = None) -> Value | None:
+    """Validate one row (value, unit, range, source, optional year) and convert it to
+    canonical units (money to euros at the year's exchange rate)."""
     value = _number(row.get("value", ""), where, f"{spec.name}: value", problems)
     if value is None:
         if row.get("value", "") == "":
@@ -206,17 +216,26 @@ def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any]
     if source == "":
         problems.add(where, f"{spec.name}: no source key")
         return None
-    if source not in sources:
-        problems.add(where, f"{spec.name}: source {source!r} is not in sources.toml"
-                     + did_you_mean(source, sources))
+    unknown = [key for key in source_keys(source) if key not in sources]
+    if unknown:
+        problems.add(where, f"{spec.name}: source {unknown[0]!r} is not in sources.toml"
+                     + did_you_mean(unknown[0], sources))
         return None
+    year_text = row.get("year", "")
+    year = None
+    if year_text:
+        if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+            problems.add(where, f"{spec.name}: year {year_text!r} is not a year (1900 to 2100)")
+            return None
+        year = int(year_text)
     try:
-        converted = convert(value, unit, spec.unit)
+        money, unit = currency_factor(unit, year, rates or {})
+        converted = convert(value, unit, spec.unit) * money
         low = _number(row.get("low", ""), where, "low", problems)
         high = _number(row.get("high", ""), where, "high", problems)
-        low = None if low is None else convert(low, unit, spec.unit)
-        high = None if high is None else convert(high, unit, spec.unit)
-    except UnitError as exc:
+        low = None if low is None else convert(low, unit, spec.unit) * money
+        high = None if high is None else convert(high, unit, spec.unit) * money
+    except (UnitError, ValueError) as exc:
         problems.add(where, f"{spec.name}: {exc}")
         return None
     allowed = spec.check(converted)
@@ -227,7 +246,7 @@ def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any]
         problems.add(where, f"{spec.name}: low <= value <= high does not hold")
         return None
     estimate = row.get("estimate", "").lower() in ("yes", "true", "1", "y")
-    return Value(converted, spec.unit, source, low, high, estimate, row.get("note", ""), where)
+    return Value(converted, spec.unit, source, low, high, estimate, row.get("note", ""), where, year)
 
 
 def _read_toml(path: Path, problems: _Problems) -> dict[str, Any]:
@@ -390,8 +409,76 @@ def _load_cycles(folders: Sequence[Path], sources: dict[str, Any],
     return cycles
 
 
+def _load_currencies(folders: Sequence[Path], sources: dict[str, Any],
+                     problems: _Problems) -> dict[str, dict[int, float]]:
+    """``currencies.csv``: ``currency,year,per_eur,source,note`` (units of currency per euro)."""
+    rates: dict[str, dict[int, float]] = {}
+    spec = Field("per_eur", "dimensionless", 1e-4, 1e5, "units of a currency per euro")
+    for folder in folders:
+        path = folder / "currencies.csv"
+        if not path.exists():
+            continue
+        for lineno, row in _read_csv(path, ("currency", "year", "per_eur", "source"), problems):
+            where = f"{path}:{lineno}"
+            value = _value({**row, "value": row["per_eur"], "unit": "dimensionless"}, spec, where, sources,
+                           problems)
+            if value is not None and value.year is not None:
+                rates.setdefault(row["currency"], {})[value.year] = value.value
+            elif value is not None:
+                problems.add(where, "an exchange rate needs its year")
+    return rates
+
+
+def _load_table(folders: Sequence[Path], spec: TableSpec, sources: dict[str, Any],
+                rates: Mapping[str, Mapping[int, float]], problems: _Problems) -> dict[str, Record]:
+    """Read one keyed table (see :mod:`evchain.data.tables`) from every folder; later folders win."""
+    metas: dict[str, dict[str, Any]] = {}
+    values: dict[str, dict[str, Value]] = {}
+    for folder in folders:
+        toml_path, csv_path = table_files(folder, spec.stem)
+        if toml_path.exists():
+            for rid, meta in _read_toml(toml_path, problems).items():
+                if not isinstance(meta, dict):
+                    problems.add(f"{toml_path} [{rid}]", "an entry must be a table")
+                    continue
+                missing = [k for k in spec.meta_required if k not in meta]
+                if missing:
+                    problems.add(f"{toml_path} [{rid}]", f"missing {missing}")
+                    continue
+                source = meta.get("source")
+                if source is not None and source not in sources:
+                    problems.add(f"{toml_path} [{rid}]", f"source {source!r} is not in sources.toml"
+                                 + did_you_mean(str(source), sources))
+                metas[rid] = meta
+        if not csv_path.exists():
+            continue
+        columns = (spec.key, "value", "unit", "source") if spec.single_field else (
+            spec.key, "field", "value", "unit", "source")
+        for lineno, row in _read_csv(csv_path, columns, problems):
+            where = f"{csv_path}:{lineno}"
+            name = spec.single_field or row["field"]
+            fspec = spec.fields.get(name)
+            if fspec is None:
+                problems.add(where, f"unknown {spec.stem} field {name!r}" + did_you_mean(name, spec.fields)
+                             + "; known: " + ", ".join(spec.fields))
+                continue
+            value = _value(row, fspec, where, sources, problems, rates)
+            if value is not None:
+                values.setdefault(row[spec.key], {})[name] = value
+    if spec.needs_meta:
+        for rid in sorted(set(values) - set(metas)):
+            problems.add(f"{spec.stem}.csv", f"{rid!r} has no entry in {spec.stem}.toml" + did_you_mean(rid, metas))
+    ids = set(metas) | set(values)
+    return {rid: Record(rid, spec.stem, metas.get(rid, {}), values.get(rid, {})) for rid in sorted(ids)}
+
+
+def source_keys(source: str) -> list[str]:
+    """The source keys of a ``source`` cell: one key, or several separated by ``;``."""
+    return [key.strip() for key in source.split(";") if key.strip()]
+
+
 def _used_sources(ds_parts: Iterable[Value], cycles: Iterable[CycleInfo]) -> frozenset[str]:
-    return frozenset([v.source for v in ds_parts] + [c.source for c in cycles])
+    return frozenset([k for v in ds_parts for k in source_keys(v.source)] + [c.source for c in cycles])
 
 
 def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
@@ -406,6 +493,8 @@ def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
     vehicles = _load_vehicles(folders, sources, problems)
     curves = _load_motor_curves(folders, sources, problems)
     cycles = _load_cycles(folders, sources, problems)
+    rates = _load_currencies(folders, sources, problems)
+    tables = {spec.stem: _load_table(folders, spec, sources, rates, problems) for spec in TABLES}
     for vehicle in vehicles.values():
         curve = vehicle.meta.get("motor_curve")
         if curve is None or curve not in curves:
@@ -416,9 +505,13 @@ def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
         problems.add("parameters.csv", f"missing parameter(s) {missing}")
     problems.raise_if_any()
     values = [*parameters.values(), *(v for veh in vehicles.values() for v in veh.values.values()),
-              *(v for veh in vehicles.values() for v in veh.published.values())]
+              *(v for veh in vehicles.values() for v in veh.published.values()),
+              *(v for records in tables.values() for r in records.values() for v in r.values.values())]
+    meta_sources = [Value(0.0, "", str(r.meta["source"])) for records in tables.values() for r in records.values()
+                    if "source" in r.meta]
     return DataSet(folders, data_version(folders), sources, parameters, vehicles, curves, cycles,
-                   rows=len(values), used_sources=_used_sources(values, cycles.values()))
+                   rows=len(values), used_sources=_used_sources([*values, *meta_sources], cycles.values()),
+                   tables=tables, currencies=rates)
 
 
 @lru_cache(maxsize=8)

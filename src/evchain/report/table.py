@@ -10,7 +10,7 @@ from rich.table import Table
 
 from evchain.data.registry import DataSet, Value
 from evchain.errors import DataError, did_you_mean
-from evchain.run.results import TABLE_COLUMNS, Results
+from evchain.run.results import BATTERY_COLUMNS, TABLE_COLUMNS, Results
 
 
 def _fmt(value: Any) -> str:
@@ -41,6 +41,15 @@ def print_table(results: Results, console: Console | None = None) -> None:
         case["cycle"] = str(case.get("cycle", "")).replace("wltc-class", "WLTC ")
         table.add_row(*[_fmt(case.get(name)) for name, _ in TABLE_COLUMNS])
     console.print(table)
+    if "pack_mass_kg" in results.columns:
+        battery = Table(title="Batteries (cost per kWh of total energy, made where the study says)",
+                        title_justify="left")
+        for name, header in BATTERY_COLUMNS:
+            battery.add_column(header, justify="left" if name in ("id", "battery_cell", "battery_architecture")
+                               else "right", no_wrap=True)
+        for case in results.cases():
+            battery.add_row(*[_fmt(case.get(name)) for name, _ in BATTERY_COLUMNS])
+        console.print(battery)
     for note in results.notes:
         console.print(f"[yellow]note:[/] {note}")
     prov = results.provenance()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from evchain._version import __version__
+from evchain.battery.vehicle import apply_battery
 from evchain.energy.model import energy_use
 from evchain.run.results import Results
 from evchain.study.cases import CaseTable, build_cases
@@ -15,8 +16,9 @@ def _published(study: Study, cases: CaseTable, name: str) -> np.ndarray:
     out = np.full(cases.n, np.nan)
     for i, vid in enumerate(cases.vehicle):
         value = study.data.vehicles[vid].published.get(name)
+        variant = study.variants[i]
         # a published figure describes the car as published, not a modified variant
-        if value is not None and not study.variants[i].overrides:
+        if value is not None and not variant.overrides and not (variant.battery and variant.battery.changed):
             out[i] = value.value
     return out
 
@@ -26,17 +28,26 @@ def evaluate(study: Study) -> Results:
 
     Returns :class:`~evchain.run.results.Results` (``.to_pandas()``, ``.to_json()``).
     """
-    cases = build_cases(study)
+    cases, battery = apply_battery(build_cases(study), study.data)
     energy = energy_use(cases, study.data)
+    if battery:
+        infeasible = ~battery["battery_feasible"]
+        for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km"):
+            energy[name][infeasible] = np.nan
     columns: dict[str, np.ndarray] = {
         "id": cases.ids,
         "label": np.array([v.label for v in study.variants], dtype=object),
         "vehicle": cases.vehicle,
         **energy,
+        **battery,
         "wltp_energy_wall_kwh_per_100km": _published(study, cases, "wltp_energy_wall"),
         "wltp_range_km": _published(study, cases, "wltp_range"),
     }
     notes = []
+    if battery and not battery["battery_feasible"].all():
+        bad = [str(i) for i, ok in zip(cases.ids, battery["battery_feasible"], strict=True) if not ok]
+        notes.append("cases whose range target no pack can meet (the pack's mass eats the range it adds, or "
+                     "it would exceed 300 kWh or the car 4,000 kg): " + ", ".join(bad))
     weak = [str(i) for i, ok in zip(cases.ids, energy["follows_cycle"], strict=True) if not ok]
     if weak:
         notes.append("cases that cannot follow their cycle (motor power too low): " + ", ".join(weak)

@@ -26,6 +26,22 @@ TABLE_COLUMNS = (
 )
 
 
+#: The battery table, shown when the cases have battery outputs.
+BATTERY_COLUMNS = (
+    ("id", "case"),
+    ("battery_cell", "cell"),
+    ("battery_architecture", "architecture"),
+    ("pack_usable_kwh", "usable\nkWh"),
+    ("pack_energy_kwh", "total\nkWh"),
+    ("pack_mass_kg", "pack\nkg"),
+    ("pack_specific_energy_wh_per_kg", "pack\nWh/kg"),
+    ("pack_volume_l", "pack\nlitres"),
+    ("cell_cost_eur_per_kwh", "cell\n€/kWh"),
+    ("pack_cost_eur_per_kwh", "pack\n€/kWh"),
+    ("pack_cost_eur", "pack\n€"),
+)
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe Python value (NaN becomes None)."""
     if isinstance(value, dict):

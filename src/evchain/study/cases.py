@@ -8,9 +8,11 @@ all become case tables; the model never knows which it is evaluating.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from evchain.battery.choice import reference_battery
 from evchain.data.registry import DataSet
 from evchain.errors import ModelError
 from evchain.fields import DEFAULTED_FIELDS, VEHICLE_FIELDS
@@ -29,6 +31,10 @@ class CaseTable:
     vehicle: np.ndarray  #: vehicle ids (object)
     cycle: np.ndarray  #: cycle ids, 'wltc' or CSV paths (object)
     columns: dict[str, np.ndarray] = field(default_factory=dict)  #: numeric fields [canonical units]
+    #: battery choice: ``cell``, ``architecture``, ``cell_site``, ``pack_site`` (object; None = no
+    #: battery data), ``target_range`` [km] (NaN = none), and the vehicle's reference battery
+    #: ``ref_cell``, ``ref_architecture``, ``ref_usable`` [kWh] the curb mass was measured with.
+    battery: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -38,7 +44,8 @@ class CaseTable:
     def take(self, index: np.ndarray | slice) -> CaseTable:
         """The cases at ``index`` (a chunk or a group)."""
         return CaseTable(self.ids[index], self.vehicle[index], self.cycle[index],
-                         {k: v[index] for k, v in self.columns.items()})
+                         {k: v[index] for k, v in self.columns.items()},
+                         {k: v[index] for k, v in self.battery.items()})
 
 
 def vehicle_row(data: DataSet, vehicle_id: str, overrides: dict[str, float]) -> dict[str, float]:
@@ -67,7 +74,25 @@ def build_cases(study: Study) -> CaseTable:
         vehicle=np.array([v.vehicle for v in study.variants], dtype=object),
         cycle=np.array([v.cycle for v in study.variants], dtype=object),
         columns=columns,
+        battery=_battery_columns(study),
     )
+
+
+def _battery_columns(study: Study) -> dict[str, np.ndarray]:
+    choices = [v.battery for v in study.variants]
+    refs = [reference_battery(study.data.vehicles[v.vehicle], study.data) if v.battery is not None else None
+            for v in study.variants]
+
+    def column(items: list[Any], name: str) -> np.ndarray:
+        return np.array([getattr(c, name) if c is not None else None for c in items], dtype=object)
+
+    return {
+        "cell": column(choices, "cell"), "architecture": column(choices, "architecture"),
+        "cell_site": column(choices, "cell_site"), "pack_site": column(choices, "pack_site"),
+        "target_range": np.array([c.target_range_km if c is not None else np.nan for c in choices]),
+        "ref_cell": column(refs, "cell"), "ref_architecture": column(refs, "architecture"),
+        "ref_usable": np.array([c.capacity_kwh if c is not None else np.nan for c in refs]),
+    }
 
 
 def cases_from_arrays(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from evchain.battery.choice import BatteryChoice, resolve_battery
 from evchain.data.registry import DataSet, load_data
 from evchain.errors import DataError, EvchainError, StudyError, allowed_list, did_you_mean
 from evchain.fields import VEHICLE_FIELDS
@@ -20,13 +21,14 @@ from evchain.units import UnitError, parse_quantity
 
 @dataclass(frozen=True)
 class VariantSpec:
-    """A validated variant: vehicle id, cycle and overrides in canonical units."""
+    """A validated variant: vehicle id, cycle, overrides in canonical units, and its battery."""
 
     id: str
     vehicle: str
     label: str
     cycle: str
     overrides: dict[str, float]
+    battery: BatteryChoice | None = None  #: None when the vehicle has no battery data
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def _schema_error(path: Path, text: str, exc: ValidationError) -> StudyError:
         loc = tuple(err["loc"])
         where = _where(path, text, loc)
         if err["type"] == "extra_forbidden":
-            table = str(loc[0]) if len(loc) > 1 else ""
+            table = "battery" if "battery" in loc[:-1] else (str(loc[0]) if len(loc) > 1 else "")
             key = str(loc[-1])
             allowed = allowed_keys(table)
             messages.append(f"{where}: unknown key {key!r}" + did_you_mean(key, allowed)
@@ -99,6 +101,7 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
                 + f"; known vehicles: {allowed_list(data.vehicles)}")
             continue
         given = {**defaults, **variant.model_dump(exclude_none=True, exclude={"id", "vehicle", "label"})}
+        battery_spec = {**defaults.get("battery", {}), **given.pop("battery", {})}
         cycle = str(given.pop("cycle", "wltc"))
         if cycle != "wltc" and cycle not in data.cycles:
             candidate = (path.parent / cycle)
@@ -133,11 +136,45 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
                                 f"range {allowed} ({spec.doc})")
                 continue
             overrides[key] = number
-        variants.append(VariantSpec(variant.id, variant.vehicle, variant.label, cycle, overrides))
+        battery = _battery(battery_spec, variant, i, data, path, text, problems, overrides)
+        variants.append(VariantSpec(variant.id, variant.vehicle, variant.label, cycle, overrides, battery))
     if problems:
         raise StudyError("invalid study file:\n  " + "\n  ".join(problems))
     header = parsed.study
     return Study(header.name, path, tuple(variants), data, header.seed, header.description)
+
+
+def _battery(spec: dict[str, Any], variant: Any, i: int, data: DataSet, path: Path, text: str,
+             problems: list[str], overrides: dict[str, float]) -> BatteryChoice | None:
+    """Resolve a variant's battery table; the capacity becomes the ``battery_usable`` override."""
+    loc: tuple[str | int, ...] = (("variants", i, "battery") if variant.battery is not None
+                                  else ("defaults", "battery"))
+    vehicle = data.vehicles[variant.vehicle]
+    if not spec and "battery_cell" not in vehicle.meta:
+        return None  # a vehicle without battery data, and no battery asked for
+    quantities: dict[str, float | None] = {"capacity": None, "target_range": None}
+    for key, unit, low, high in (("capacity", "kWh", 3.0, 300.0), ("target_range", "km", 20.0, 1500.0)):
+        if spec.get(key) is None:
+            continue
+        try:
+            number = parse_quantity(spec[key], unit)
+        except UnitError as exc:
+            problems.append(f"{_where(path, text, (*loc, key))}: {exc}")
+            return None
+        if not low <= number <= high:
+            problems.append(f"{_where(path, text, (*loc, key))}: {spec[key]!r} is outside {low:g} to {high:g} {unit}")
+            return None
+        quantities[key] = number
+    if quantities["capacity"] is None and "battery_usable" in overrides:
+        quantities["capacity"] = overrides["battery_usable"]
+    try:
+        choice = resolve_battery(spec, vehicle, data, quantities["capacity"], quantities["target_range"])
+    except DataError as exc:
+        problems.append(f"{_where(path, text, loc)}: {exc}")
+        return None
+    if quantities["capacity"] is not None:
+        overrides["battery_usable"] = quantities["capacity"]
+    return choice
 
 
 def load_study(path: str | Path, data: Sequence[str | Path] = ()) -> Study:

@@ -43,6 +43,27 @@ class StudyHeader(BaseModel):
     seed: int = Field(default=0, ge=0, description="random seed recorded with the results")
 
 
+class BatterySpec(BaseModel):
+    """A variant's ``battery`` table: which cells, how packed, how big, made where.
+
+    ``capacity`` is the usable energy; ``target_range`` sizes the pack for a WLTP range
+    instead (the pack's mass and the car's consumption are solved together). Cells are
+    picked by ``cell`` id, or by ``chemistry`` (and ``format``). Sites are site ids or
+    ISO country codes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    cell: str | None = Field(default=None, description="cell id of cells.toml")
+    chemistry: str | None = Field(default=None, description="LFP, LMFP, NMC811, NMC622, NCA or Na-ion")
+    format: str | None = Field(default=None, description="prismatic, blade, pouch, cylindrical-4680, ...")
+    architecture: str | None = Field(default=None, description="module-to-pack or cell-to-pack")
+    capacity: Quantity | None = Field(default=None, description="usable energy, e.g. '40 kWh'")
+    target_range: Quantity | None = Field(default=None, description="WLTP range to size the pack for")
+    cell_site: str | None = Field(default=None, description="where cells are made: site id or country")
+    pack_site: str | None = Field(default=None, description="where the pack is assembled: site id or country")
+
+
 _override_fields: dict[str, Any] = {
     name: (Quantity | None, Field(default=None, description=spec.doc))
     for name, spec in VEHICLE_FIELDS.items()
@@ -53,6 +74,7 @@ Overrides = create_model(  # type: ignore[call-overload]
     "Overrides",
     __config__=ConfigDict(extra="forbid"),
     cycle=(str | None, Field(default=None, description="cycle id, 'wltc', or a CSV path")),
+    battery=(BatterySpec | None, Field(default=None, description="cells, architecture, size and sites")),
     **_override_fields,
 )
 
@@ -83,4 +105,6 @@ def allowed_keys(table: str) -> list[str]:
         return list(Overrides.model_fields)
     if table == "variants":
         return list(Variant.model_fields)
+    if table == "battery":
+        return list(BatterySpec.model_fields)
     return list(StudyFile.model_fields)

@@ -1,0 +1,1 @@
+"""Batteries: cells, pack design, bill of materials and bottom-up cost by site."""

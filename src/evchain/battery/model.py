@@ -1,0 +1,126 @@
+"""The battery step of the model chain: design, materials and cost of every case's pack.
+
+Outputs (arrays over cases; the ``*_by_*`` ones are 2-D with their column names):
+
+``pack_energy_kwh``, ``pack_usable_kwh``, ``pack_mass_kg``, ``pack_volume_l``, ``pack_cells``,
+``pack_specific_energy_wh_per_kg``, ``pack_energy_density_wh_per_l``,
+``cell_cost_eur_per_kwh``, ``pack_cost_eur_per_kwh`` (per kWh of total energy),
+``pack_cost_eur``, ``pack_cost_by_category_eur_per_kwh`` and ``battery_materials_kg``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from evchain.battery.choice import site_country
+from evchain.battery.cost import PACK_CATEGORIES, Countries, build_countries, capital_recovery_factor, pack_cost
+from evchain.battery.library import Library, build_library
+from evchain.battery.pack import PackDesign, design_pack, materials_kg, pack_mass_per_kwh
+from evchain.data.registry import DataSet
+
+
+@dataclass(frozen=True)
+class BatteryContext:
+    """Everything the battery step reads, as arrays, built once per data set."""
+
+    lib: Library
+    countries: Countries
+    cell_electricity: float  #: [kWh/kWh]
+    crf: float  #: capital recovery factor [1/yr]
+    overhead_share: float
+    warranty_share: float
+
+
+_CONTEXTS: dict[tuple[str, tuple[str, ...]], BatteryContext] = {}
+
+
+def context(data: DataSet) -> BatteryContext:
+    """The battery arrays of ``data`` (built on first use, then reused)."""
+    key = (data.version, tuple(str(f) for f in data.folders))
+    ctx = _CONTEXTS.get(key)
+    if ctx is None:
+        ctx = BatteryContext(
+            lib=build_library(data), countries=build_countries(data),
+            cell_electricity=data.parameter("cell_electricity"),
+            crf=float(capital_recovery_factor(data.parameter("cost_of_capital"), data.parameter("cell_plant_life"))),
+            overhead_share=data.parameter("overhead_share"), warranty_share=data.parameter("warranty_share"))
+        _CONTEXTS[key] = ctx
+    return ctx
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Each case's rows into the library and country arrays."""
+
+    cell: np.ndarray
+    architecture: np.ndarray
+    cell_country: np.ndarray
+    pack_country: np.ndarray
+
+
+def rows(ctx: BatteryContext, data: DataSet, cell: np.ndarray, architecture: np.ndarray, cell_site: np.ndarray,
+         pack_site: np.ndarray) -> Rows:
+    """Rows of ids (validated upstream); sites become their countries."""
+    to_country = np.vectorize(lambda s: site_country(data, s), otypes=[object])
+    return Rows(ctx.lib.cell_index(cell), ctx.lib.architecture_index(architecture),
+                ctx.countries.index(to_country(cell_site)), ctx.countries.index(to_country(pack_site)))
+
+
+def design(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray) -> PackDesign:
+    """Pack designs for the usable energies [kWh]."""
+    lib = ctx.lib
+    return design_pack(usable_kwh, lib.usable_share[r.cell], lib.specific_energy[r.cell], lib.energy_density[r.cell],
+                       lib.cell_energy[r.cell], lib.gravimetric_efficiency[r.architecture],
+                       lib.volumetric_efficiency[r.architecture])
+
+
+def kg_per_usable_kwh(ctx: BatteryContext, r: Rows) -> np.ndarray:
+    """Pack mass per kWh of usable energy [kg/kWh]."""
+    lib = ctx.lib
+    return pack_mass_per_kwh(lib.usable_share[r.cell], lib.specific_energy[r.cell],
+                             lib.gravimetric_efficiency[r.architecture])
+
+
+def cost(ctx: BatteryContext, r: Rows) -> dict[str, np.ndarray]:
+    """Cost by category [EUR per kWh of total energy], see :func:`evchain.battery.cost.pack_cost`."""
+    return pack_cost(r.cell, r.architecture, r.cell_country, r.pack_country, ctx.lib, ctx.countries,
+                     ctx.cell_electricity, ctx.crf, ctx.overhead_share, ctx.warranty_share)
+
+
+def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, details: bool = True) -> dict[str, Any]:
+    """All battery outputs of the cases (module docstring). ``details`` adds the per-case
+    objects (cost by category, materials by element) the study outputs carry."""
+    pack = design(ctx, r, usable_kwh)
+    costs = cost(ctx, r)
+    out: dict[str, Any] = {
+        "battery_cell": np.array(ctx.lib.cells, dtype=object)[r.cell],
+        "battery_architecture": np.array(ctx.lib.architectures, dtype=object)[r.architecture],
+        "pack_energy_kwh": pack.energy_kwh,
+        "pack_usable_kwh": pack.usable_kwh,
+        "pack_mass_kg": pack.mass_kg,
+        "pack_volume_l": pack.volume_l,
+        "pack_cells": pack.cells,
+        "pack_specific_energy_wh_per_kg": pack.specific_energy_wh_per_kg,
+        "pack_energy_density_wh_per_l": pack.energy_density_wh_per_l,
+        "cell_cost_eur_per_kwh": costs["cell"],
+        "pack_cost_eur_per_kwh": costs["pack"],
+        "pack_cost_eur": costs["pack"] * pack.energy_kwh,
+    }
+    if details:
+        by_category = np.stack([costs[c] for c in PACK_CATEGORIES], axis=1)
+        kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, ctx.lib.cell_kg_per_kwh, ctx.lib.part_kg_per_kg,
+                          r.cell, r.architecture)
+        out["pack_cost_by_category_eur_per_kwh"] = _objects(by_category, PACK_CATEGORIES)
+        out["battery_materials_kg"] = _objects(kg, ctx.lib.categories)
+    return out
+
+
+def _objects(values: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """One dict per row (for study outputs; a few cases, not a sweep)."""
+    out = np.empty(values.shape[0], dtype=object)
+    for i, row in enumerate(values.tolist()):
+        out[i] = dict(zip(names, row, strict=True))
+    return out

@@ -1,0 +1,74 @@
+"""The battery in the car: a pack's mass changes the car's, and a range target sizes the pack.
+
+A vehicle's curb mass (data or override) is the car with its reference battery. A
+case with another battery weighs ``curb - m_pack,ref + m_pack``; a case with a range
+target has its pack sized by :func:`evchain.battery.closure.solve_range`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from evchain.battery import model as bm
+from evchain.battery.closure import solve_range
+from evchain.data.registry import DataSet
+from evchain.energy.model import energy_use
+from evchain.fields import VEHICLE_FIELDS
+from evchain.study.cases import CaseTable
+
+
+def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tuple[CaseTable, dict[str, Any]]:
+    """Cases with their pack's mass and size applied, and the battery outputs (arrays over
+    all cases; NaN or None for cases without battery data)."""
+    b = cases.battery
+    if not b or all(c is None for c in b["cell"].tolist()):
+        return cases, {}
+    idx = np.flatnonzero(np.array([c is not None for c in b["cell"].tolist()]))
+    ctx = bm.context(data)
+    r = bm.rows(ctx, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
+    r_ref = bm.rows(ctx, data, b["ref_cell"][idx], b["ref_architecture"][idx], b["cell_site"][idx],
+                    b["pack_site"][idx])
+    curb = cases.columns["curb_mass"][idx]
+    base = curb - bm.design(ctx, r_ref, b["ref_usable"][idx]).mass_kg  # the car without its pack
+    usable = cases.columns["battery_usable"][idx].copy()
+    kg_per_kwh = bm.kg_per_usable_kwh(ctx, r)
+    feasible = np.ones(idx.size, dtype=bool)
+    target = b["target_range"][idx]
+    sized = np.flatnonzero(np.isfinite(target))
+    if sized.size:
+        sub = cases.take(idx[sized])
+
+        def consumption(mass_kg: np.ndarray, which: np.ndarray) -> np.ndarray:
+            trial = sub.take(which)
+            trial.columns["curb_mass"] = mass_kg
+            return energy_use(trial, data, phases=False)["energy_battery_kwh_per_100km"] / 100.0
+
+        start = np.where(np.isfinite(b["ref_usable"][idx[sized]]), b["ref_usable"][idx[sized]], 50.0)
+        closure = solve_range(target[sized], base[sized], kg_per_kwh[sized], start, consumption,
+                              max_usable_kwh=VEHICLE_FIELDS["battery_usable"].high)
+        usable[sized] = closure.usable_kwh
+        feasible[sized] = closure.feasible
+    new_curb = base + kg_per_kwh * usable
+    heavy = new_curb > VEHICLE_FIELDS["curb_mass"].high
+    feasible &= ~heavy
+    usable[~feasible] = np.nan
+    columns = {k: v.copy() for k, v in cases.columns.items()}
+    columns["curb_mass"][idx] = np.where(feasible, new_curb, curb)
+    columns["battery_usable"][idx] = np.where(feasible, usable, cases.columns["battery_usable"][idx])
+    out = bm.battery_outputs(ctx, r, np.where(feasible, usable, 0.0), details=details)
+    full: dict[str, Any] = {}
+    for name, values in out.items():
+        column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)
+        column[idx] = values
+        if values.dtype != object:
+            column[idx[~feasible]] = np.nan
+        else:
+            column[idx[~feasible]] = None if name not in ("battery_cell", "battery_architecture") else values[~feasible]
+        full[name] = column
+    feasible_all = np.ones(cases.n, dtype=bool)
+    feasible_all[idx] = feasible
+    full["battery_feasible"] = feasible_all
+    return replace(cases, columns=columns), full

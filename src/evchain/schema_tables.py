@@ -1,0 +1,81 @@
+"""Schemas of the keyed data tables: cells, pack architectures, materials, prices, countries, sites.
+
+Like :mod:`evchain.fields`, a schema, not data: canonical units and physical bounds.
+"""
+
+from __future__ import annotations
+
+from evchain.data.tables import TableSpec
+from evchain.fields import Field, _fields
+
+#: Cell bill-of-materials fields [kg per kWh of cell energy], in the order they are reported.
+CELL_BOM_FIELDS: tuple[str, ...] = (
+    "cathode_active", "anode_active", "copper_foil", "aluminium_foil", "electrolyte", "separator",
+    "binder_carbon", "casing",
+)
+
+CELL_FIELDS: dict[str, Field] = _fields(
+    Field("nominal_voltage", "V", 1.0, 5.0, "cell nominal voltage"),
+    Field("specific_energy", "Wh/kg", 50.0, 500.0, "cell gravimetric energy density"),
+    Field("energy_density", "Wh/l", 100.0, 1500.0, "cell volumetric energy density"),
+    Field("cycle_life", "dimensionless", 100.0, 20000.0, "full cycles to 80 % of initial capacity"),
+    Field("cell_energy", "Wh", 1.0, 5000.0, "energy of one cell"),
+    Field("usable_share", "dimensionless", 0.5, 1.0, "usable energy as a share of total energy in a car"),
+    Field("natural_graphite_share", "dimensionless", 0.0, 1.0, "natural share of the anode graphite"),
+    *(Field(name, "kg/kWh", 0.0, 10.0, f"cell bill of materials: {name.replace('_', ' ')}")
+      for name in CELL_BOM_FIELDS),
+)
+
+#: Shares of a pack's non-cell mass, by material or part; they sum to one.
+PACK_PART_FIELDS: tuple[str, ...] = (
+    "housing_aluminium_share", "housing_steel_share", "thermal_share", "electrical_copper_share",
+    "bms_electronics_share", "fasteners_other_share",
+)
+
+ARCHITECTURE_FIELDS: dict[str, Field] = _fields(
+    Field("gravimetric_efficiency", "dimensionless", 0.3, 1.0, "cell mass / pack mass"),
+    Field("volumetric_efficiency", "dimensionless", 0.2, 1.0, "cell volume / pack volume"),
+    Field("hardware_cost", "EUR/kWh", 0.0, 200.0, "pack parts other than cells, per kWh of pack energy"),
+    Field("assembly_hours", "h/kWh", 0.0, 5.0, "pack assembly labour per kWh of pack energy"),
+    *(Field(name, "dimensionless", 0.0, 1.0, f"share of non-cell pack mass: {name.replace('_', ' ')}")
+      for name in PACK_PART_FIELDS),
+)
+
+PRICE_FIELDS: dict[str, Field] = _fields(
+    Field("price", "EUR/kg", 0.0, 100000.0, "price of a material"),
+)
+
+COUNTRY_FIELDS: dict[str, Field] = _fields(
+    Field("labour_cost", "EUR/h", 0.3, 150.0, "hourly labour cost in manufacturing, employer's total"),
+    Field("electricity_price", "EUR/kWh", 0.005, 1.0, "industrial electricity price, excluding VAT"),
+)
+
+REGION_FIELDS: dict[str, Field] = _fields(
+    Field("cell_capex", "EUR/kWh", 5.0, 500.0, "cell-plant investment per kWh of annual capacity"),
+    Field("utilisation", "dimensionless", 0.05, 1.0, "output over capacity"),
+    Field("cell_yield", "dimensionless", 0.2, 1.0, "good cells over cells started"),
+    Field("margin", "dimensionless", -0.2, 0.5, "margin on the cost of a cell"),
+    Field("cell_labour_hours", "h/kWh", 0.001, 2.0, "labour to make a kWh of cells"),
+)
+
+SITE_FIELDS: dict[str, Field] = _fields(
+    Field("capacity_gwh", "dimensionless", 0.0, 1000.0, "cell production capacity [GWh per year]"),
+    Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
+)
+
+ELEMENT_FIELDS: dict[str, Field] = _fields(
+    Field("atomic_weight", "g/mol", 1.0, 300.0, "standard atomic weight"),
+)
+
+#: Every keyed table the registry reads.
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("elements", "element", ELEMENT_FIELDS, single_field="atomic_weight", needs_meta=False),
+    TableSpec("cells", "cell", CELL_FIELDS, ("name", "chemistry", "format", "cathode", "anode",
+                                              "casing_material")),
+    TableSpec("pack_architectures", "architecture", ARCHITECTURE_FIELDS, ("name",)),
+    TableSpec("materials", "material", {}, ("name", "composition"), needs_meta=True),
+    TableSpec("material_prices", "material", PRICE_FIELDS, single_field="price", needs_meta=False),
+    TableSpec("countries", "country", COUNTRY_FIELDS, ("name", "region")),
+    TableSpec("regions", "region", REGION_FIELDS, ("name",)),
+    TableSpec("sites", "site", SITE_FIELDS, ("name", "country", "kind", "source")),
+)
