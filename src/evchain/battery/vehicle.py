@@ -58,7 +58,7 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     columns = {k: v.copy() for k, v in cases.columns.items()}
     columns["curb_mass"][idx] = np.where(feasible, new_curb, curb)
     columns["battery_usable"][idx] = np.where(feasible, usable, cases.columns["battery_usable"][idx])
-    out = bm.battery_outputs(ctx, r, np.where(feasible, usable, 0.0), details=details)
+    out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details)
     full: dict[str, Any] = {}
     for name, values in out.items():
         column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)

@@ -409,9 +409,10 @@ def _load_cycles(folders: Sequence[Path], sources: dict[str, Any],
     return cycles
 
 
-def _load_currencies(folders: Sequence[Path], sources: dict[str, Any],
-                     problems: _Problems) -> dict[str, dict[int, float]]:
-    """``currencies.csv``: ``currency,year,per_eur,source,note`` (units of currency per euro)."""
+def _load_currencies(folders: Sequence[Path], sources: dict[str, Any], problems: _Problems,
+                     cited: list[str]) -> dict[str, dict[int, float]]:
+    """``currencies.csv``: ``currency,year,per_eur,source,note`` (units of currency per euro);
+    the sources of the rates are appended to ``cited``."""
     rates: dict[str, dict[int, float]] = {}
     spec = Field("per_eur", "dimensionless", 1e-4, 1e5, "units of a currency per euro")
     for folder in folders:
@@ -424,6 +425,7 @@ def _load_currencies(folders: Sequence[Path], sources: dict[str, Any],
                            problems)
             if value is not None and value.year is not None:
                 rates.setdefault(row["currency"], {})[value.year] = value.value
+                cited.extend(source_keys(value.source))
             elif value is not None:
                 problems.add(where, "an exchange rate needs its year")
     return rates
@@ -477,6 +479,30 @@ def source_keys(source: str) -> list[str]:
     return [key.strip() for key in source.split(";") if key.strip()]
 
 
+#: Published figures kept for validation only (never model inputs): their sources must exist.
+REFERENCE_FILES = ("published_packs.csv", "price_surveys.csv")
+
+
+def _reference_sources(folders: Sequence[Path], sources: dict[str, Any], problems: _Problems) -> list[str]:
+    """Source keys cited by the validation files, each checked against sources.toml."""
+    used: list[str] = []
+    for folder in folders:
+        for name in REFERENCE_FILES:
+            path = folder / name
+            if not path.exists():
+                continue
+            for lineno, row in _read_csv(path, ("source",), problems):
+                keys = source_keys(row["source"])
+                if not keys:
+                    problems.add(f"{path}:{lineno}", "no source key")
+                for key in keys:
+                    if key not in sources:
+                        problems.add(f"{path}:{lineno}", f"source {key!r} is not in sources.toml"
+                                     + did_you_mean(key, sources))
+                used.extend(keys)
+    return used
+
+
 def _used_sources(ds_parts: Iterable[Value], cycles: Iterable[CycleInfo]) -> frozenset[str]:
     return frozenset([k for v in ds_parts for k in source_keys(v.source)] + [c.source for c in cycles])
 
@@ -493,8 +519,10 @@ def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
     vehicles = _load_vehicles(folders, sources, problems)
     curves = _load_motor_curves(folders, sources, problems)
     cycles = _load_cycles(folders, sources, problems)
-    rates = _load_currencies(folders, sources, problems)
+    reference: list[str] = []
+    rates = _load_currencies(folders, sources, problems, reference)
     tables = {spec.stem: _load_table(folders, spec, sources, rates, problems) for spec in TABLES}
+    reference += _reference_sources(folders, sources, problems)
     for vehicle in vehicles.values():
         curve = vehicle.meta.get("motor_curve")
         if curve is None or curve not in curves:
@@ -509,6 +537,7 @@ def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
               *(v for records in tables.values() for r in records.values() for v in r.values.values())]
     meta_sources = [Value(0.0, "", str(r.meta["source"])) for records in tables.values() for r in records.values()
                     if "source" in r.meta]
+    meta_sources += [Value(0.0, "", key) for key in reference]
     return DataSet(folders, data_version(folders), sources, parameters, vehicles, curves, cycles,
                    rows=len(values), used_sources=_used_sources([*values, *meta_sources], cycles.values()),
                    tables=tables, currencies=rates)

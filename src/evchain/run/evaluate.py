@@ -32,7 +32,7 @@ def evaluate(study: Study) -> Results:
     energy = energy_use(cases, study.data)
     if battery:
         infeasible = ~battery["battery_feasible"]
-        for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km"):
+        for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km", "test_mass_kg"):
             energy[name][infeasible] = np.nan
     columns: dict[str, np.ndarray] = {
         "id": cases.ids,

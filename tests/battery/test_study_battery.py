@@ -1,0 +1,118 @@
+"""The battery in studies: the 'battery' table, pack mass in the car, range targets, clear errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from evchain import evaluate, load_study
+from evchain.data.registry import load_data
+from evchain.errors import StudyError
+
+HEADER = '[study]\nname = "battery test"\n\n'
+
+
+def _study(tmp_path: Path, *variants: str) -> Path:
+    path = tmp_path / "study.toml"
+    path.write_text(HEADER + "\n".join(variants), encoding="utf-8")
+    return path
+
+
+def _variant(vid: str, vehicle: str = "renault-5-etech-52", battery: str | None = None, **fields: str) -> str:
+    lines = ["[[variants]]", f'id = "{vid}"', f'vehicle = "{vehicle}"', *[f"{k} = {v}" for k, v in fields.items()]]
+    if battery is not None:
+        lines.append(f"battery = {{ {battery} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _cases(path: Path) -> dict[str, dict]:
+    return {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+
+
+INTERFACE = ("pack_mass_kg", "pack_volume_l", "pack_energy_kwh", "pack_usable_kwh", "pack_specific_energy_wh_per_kg",
+             "cell_cost_eur_per_kwh", "pack_cost_eur_per_kwh", "pack_cost_by_category_eur_per_kwh",
+             "battery_materials_kg")
+
+
+def test_reference_car_keeps_its_mass_and_reports_its_pack(tmp_path):
+    cases = _cases(_study(tmp_path, _variant("ref")))
+    ref = cases["ref"]
+    for key in INTERFACE:
+        assert key in ref
+    for element in ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al"):
+        assert ref["battery_materials_kg"][element] >= 0
+    assert ref["pack_usable_kwh"] == pytest.approx(52.0)
+    assert ref["wltp_range_km"] is not None  # unchanged car: published figures shown
+    total = sum(ref["pack_cost_by_category_eur_per_kwh"].values())
+    assert total == pytest.approx(ref["pack_cost_eur_per_kwh"], rel=1e-9)
+    assert sum(ref["battery_materials_kg"].values()) == pytest.approx(ref["pack_mass_kg"], rel=1e-9)
+
+
+def test_another_battery_changes_the_car_by_the_difference_in_pack_mass(tmp_path):
+    path = _study(tmp_path, _variant("ref"),
+                  _variant("lfp", battery='chemistry = "LFP", architecture = "cell-to-pack", capacity = "40 kWh", '
+                                          'cell_site = "catl-debrecen", pack_site = "douai"'))
+    cases = _cases(path)
+    ref, lfp = cases["ref"], cases["lfp"]
+    assert lfp["battery_cell"].startswith("lfp") and lfp["battery_architecture"] == "cell-to-pack"
+    assert lfp["pack_usable_kwh"] == pytest.approx(40.0)
+    # the curb mass changes by the pack's; the WLTP test mass by that less the payload it displaces
+    # (payload = 15 % of gross minus curb mass, the gross mass being the chassis's)
+    share = load_data().parameter("wltp_payload_share")
+    assert lfp["test_mass_kg"] - ref["test_mass_kg"] == pytest.approx(
+        (lfp["pack_mass_kg"] - ref["pack_mass_kg"]) * (1.0 - share), abs=1e-6)
+    assert lfp["wltp_range_km"] is None  # a modified car has no published figure
+    assert lfp["range_km"] < ref["range_km"]
+
+
+def test_range_target_sizes_the_pack_and_the_car_reaches_it(tmp_path):
+    path = _study(tmp_path, *[_variant(f"r{km}", "renault-twingo-etech", battery=f'target_range = "{km} km"')
+                              for km in (200, 300, 400)])
+    cases = _cases(path)
+    packs = []
+    for km in (200, 300, 400):
+        case = cases[f"r{km}"]
+        assert case["battery_feasible"] is True
+        assert case["range_km"] == pytest.approx(km, abs=0.05)
+        packs.append(case["pack_usable_kwh"])
+    assert packs[0] < packs[1] < packs[2]
+    # more range costs more than proportionally more battery: the pack carries itself
+    assert packs[2] / packs[0] > 2.0
+
+
+def test_unreachable_range_is_reported_infeasible(tmp_path):
+    battery = 'target_range = "1500 km", chemistry = "Na-ion", architecture = "module-to-pack"'
+    results = evaluate(load_study(_study(tmp_path, _variant("far", "renault-twingo-etech", battery=battery))))
+    case = json.loads(results.to_json())["cases"][0]
+    assert case["battery_feasible"] is False
+    assert case["range_km"] is None and case["pack_mass_kg"] is None and case["test_mass_kg"] is None
+    assert any("range target" in n for n in results.notes)
+
+
+@pytest.mark.parametrize(("battery", "message"), [
+    ('chemistry = "LPF"', r"unknown chemistry 'LPF' \(did you mean 'LFP'.*known chemistries: .*NMC811"),
+    ('chemistry = "LFP", format = "pouch"', r"no LFP cell in format 'pouch'.*LFP cells come as: blade, prismatic"),
+    ('architecture = "cell-to-chassis"', r"unknown architecture 'cell-to-chassis'.*cell-to-pack, module-to-pack"),
+    ('cell_site = "douia"', r"unknown site 'douia' \(did you mean 'douai'"),
+    ('capacity = "52 kg"', r"unit 'kg' does not fit"),
+    ('capacity = "52 kWh", target_range = "300 km"', r"either 'capacity' or 'target_range'"),
+    ('cells = "lfp-blade"', r"unknown key 'cells' \(did you mean 'cell'.*allowed: architecture, capacity, cell,"),
+    ('cell = "lfp-blade", chemistry = "NMC811"', r"cell 'lfp-blade' is LFP, not NMC811"),
+])
+def test_bad_battery_tables_get_clear_errors_with_file_and_line(tmp_path, battery, message):
+    path = _study(tmp_path, _variant("a"), _variant("b", battery=battery))
+    with pytest.raises(StudyError, match=message) as info:
+        load_study(path)
+    assert f"{path}:" in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
+def test_a_battery_usable_override_resizes_the_pack(tmp_path):
+    cases = _cases(_study(tmp_path, _variant("ref"), _variant("small", battery_usable='"40 kWh"')))
+    assert cases["small"]["pack_usable_kwh"] == pytest.approx(40.0)
+    assert cases["small"]["pack_mass_kg"] < cases["ref"]["pack_mass_kg"]
+    assert cases["small"]["test_mass_kg"] < cases["ref"]["test_mass_kg"]
+    assert not math.isnan(cases["small"]["range_km"])
