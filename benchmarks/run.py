@@ -72,6 +72,48 @@ def batch_memory(n: int) -> dict[str, float]:
             f"batch_{n}_cars_inputs_bytes_per_case": inputs / n}
 
 
+def battery_designs_per_s(n: int, repeat: int = 3) -> float:
+    """Pack designs with their cost per second (random cells, architectures, sites, sizes)."""
+    from evchain.battery import model as bm
+    from evchain.data.registry import load_data
+
+    data = load_data()
+    ctx = bm.context(data)
+    rng = np.random.default_rng(2)
+    r = bm.Rows(rng.integers(0, len(ctx.lib.cells), n), rng.integers(0, len(ctx.lib.architectures), n),
+                rng.integers(0, len(ctx.countries.codes), n), rng.integers(0, len(ctx.countries.codes), n))
+    usable = rng.uniform(20.0, 100.0, n)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        bm.battery_outputs(ctx, r, usable, details=False)
+        best = min(best, time.perf_counter() - start)
+    return n / best
+
+
+def closure_seconds(n: int) -> float:
+    """Seconds to size ``n`` packs for range targets with the energy model in the loop."""
+    from evchain.battery.vehicle import apply_battery
+    from evchain.data.registry import load_data
+    from evchain.study.cases import cases_from_arrays
+
+    data = load_data()
+    rng = np.random.default_rng(3)
+    cases = cases_from_arrays(data, n, "renault-twingo-etech", cycle="wltc-class3b",
+                              curb_mass=rng.uniform(1100, 1400, n), drag_coefficient=rng.uniform(0.26, 0.34, n))
+    cells = np.array(["lfp-prismatic", "nmc811-pouch", "lfp-blade"], dtype=object)
+    cases.battery = {
+        "cell": cells[rng.integers(0, 3, n)], "architecture": np.full(n, "cell-to-pack", dtype=object),
+        "cell_site": np.full(n, "CN", dtype=object), "pack_site": np.full(n, "SI", dtype=object),
+        "target_range": rng.uniform(150.0, 450.0, n), "ref_cell": np.full(n, "lfp-prismatic", dtype=object),
+        "ref_architecture": np.full(n, "cell-to-pack", dtype=object), "ref_usable": np.full(n, 27.5),
+    }
+    apply_battery(cases.take(slice(0, 10)), data, details=False)  # compile / load caches
+    start = time.perf_counter()
+    apply_battery(cases, data, details=False)
+    return time.perf_counter() - start
+
+
 def _command_seconds(args: list[str], repeat: int = 3) -> float:
     exe = str(Path(sys.executable).parent / "evchain")
     best = float("inf")
@@ -92,6 +134,9 @@ def main() -> None:
     figures: dict[str, float] = {"cores": float(os.cpu_count() or 1)}
     figures["wltc_simulations_per_s_one_core"] = wltc_throughput(n_speed)
     figures.update(batch_memory(n_batch))
+    figures["battery_designs_with_cost_per_s_one_core"] = battery_designs_per_s(n_batch)
+    n_closure = 20_000 if args.quick else 100_000
+    figures[f"battery_range_closure_{n_closure}_cars_s"] = closure_seconds(n_closure)
     figures["cli_help_s"] = _command_seconds(["--help"])
     figures["default_study_cold_start_s"] = _command_seconds(["run", "examples/default.toml"])
     if args.json:

@@ -86,4 +86,5 @@ def test_lfp_pack_costs_less_than_nmc_pack_made_at_the_same_site():
     nmc = LIB.cells.index("nmc811-pouch")
     ctp = LIB.architectures.index("cell-to-pack")
     for site in ("CN", "FR", "HU"):
-        assert bm.cost(CTX, _rows(lfp, ctp, site, site))["pack"][0] < bm.cost(CTX, _rows(nmc, ctp, site, site))["pack"][0]
+        lfp_cost = bm.cost(CTX, _rows(lfp, ctp, site, site))["pack"][0]
+        assert lfp_cost < bm.cost(CTX, _rows(nmc, ctp, site, site))["pack"][0]

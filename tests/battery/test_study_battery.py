@@ -49,6 +49,8 @@ def test_reference_car_keeps_its_mass_and_reports_its_pack(tmp_path):
     total = sum(ref["pack_cost_by_category_eur_per_kwh"].values())
     assert total == pytest.approx(ref["pack_cost_eur_per_kwh"], rel=1e-9)
     assert sum(ref["battery_materials_kg"].values()) == pytest.approx(ref["pack_mass_kg"], rel=1e-9)
+    assert sum(ref["battery_bom_kg"].values()) == pytest.approx(ref["pack_mass_kg"], rel=1e-9)
+    assert ref["battery_bom_kg"]["cathode_active"] > 0 and ref["battery_bom_kg"]["housing_aluminium"] > 0
 
 
 def test_another_battery_changes_the_car_by_the_difference_in_pack_mass(tmp_path):
@@ -116,3 +118,24 @@ def test_a_battery_usable_override_resizes_the_pack(tmp_path):
     assert cases["small"]["pack_mass_kg"] < cases["ref"]["pack_mass_kg"]
     assert cases["small"]["test_mass_kg"] < cases["ref"]["test_mass_kg"]
     assert not math.isnan(cases["small"]["range_km"])
+
+
+@pytest.mark.parametrize(("file", "row", "message"), [
+    ("pack_architectures.csv", "cell-to-pack,gravimetric_efficiency,1.3,dimensionless,,,geega-2026,,",
+     r"pack_architectures.csv:2: gravimetric_efficiency = 1.3 dimensionless is outside 0.3 to 1"),
+    ("regions.csv", "china,cell_yield,1.2,dimensionless,,,2024,cru-yield-evinfocus,,",
+     r"regions.csv:2: cell_yield = 1.2 dimensionless is outside 0.2 to 1"),
+    ("material_prices.csv", "lfp,-4,USD/kg,,,2024,energytrend-prices,,",
+     r"material_prices.csv:2: price = -4 USD/kg is outside 0 to 100000 EUR/kg"),
+    ("material_prices.csv", "lfp,4,GBP/kg,,,2024,energytrend-prices,,",
+     r"no exchange rate for GBP"),
+])
+def test_battery_data_outside_physical_bounds_is_rejected_with_the_bound(tmp_path, file, row, message):
+    headers = {"pack_architectures.csv": "architecture,field,value,unit,low,high,source,estimate,note",
+               "regions.csv": "region,field,value,unit,low,high,year,source,estimate,note",
+               "material_prices.csv": "material,value,unit,low,high,year,source,estimate,note"}
+    (tmp_path / file).write_text(headers[file] + "\n" + row + "\n", encoding="utf-8")
+    from evchain.errors import DataError
+
+    with pytest.raises(DataError, match=message):
+        load_data([tmp_path])

@@ -94,6 +94,7 @@ class Library:
     hardware_cost: np.ndarray  #: per architecture [EUR/kWh]
     assembly_hours: np.ndarray  #: per architecture [h/kWh]
     part_kg_per_kg: np.ndarray  #: (architectures, categories) [kg per kg of non-cell mass]
+    part_share: np.ndarray  #: (architectures, pack parts) shares of non-cell mass [-]
 
     def cell_index(self, ids: np.ndarray) -> np.ndarray:
         """Row of each cell id (ids validated upstream)."""
@@ -173,4 +174,6 @@ def build_library(data: DataSet) -> Library:
         hardware_cost=np.array([a.value("hardware_cost") for a in archs.values()]),
         assembly_hours=np.array([a.value("assembly_hours") for a in archs.values()]),
         part_kg_per_kg=matrix(part_rows),
+        part_share=np.array([[a.value(f) for f in PACK_PART_FIELDS] for a in archs.values()])
+        / np.array([[sum(a.value(f) for f in PACK_PART_FIELDS)] for a in archs.values()]),
     )

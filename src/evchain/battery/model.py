@@ -5,7 +5,8 @@ Outputs (arrays over cases; the ``*_by_*`` ones are 2-D with their column names)
 ``pack_energy_kwh``, ``pack_usable_kwh``, ``pack_mass_kg``, ``pack_volume_l``, ``pack_cells``,
 ``pack_specific_energy_wh_per_kg``, ``pack_energy_density_wh_per_l``,
 ``cell_cost_eur_per_kwh``, ``pack_cost_eur_per_kwh`` (per kWh of total energy),
-``pack_cost_eur``, ``pack_cost_by_category_eur_per_kwh`` and ``battery_materials_kg``.
+``pack_cost_eur``, ``pack_cost_by_category_eur_per_kwh``, ``battery_materials_kg`` (by element
+or reported material) and ``battery_bom_kg`` (by part: cathode, anode, foils, ..., housing).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from evchain.battery.cost import PACK_CATEGORIES, Countries, build_countries, ca
 from evchain.battery.library import Library, build_library
 from evchain.battery.pack import PackDesign, design_pack, materials_kg, pack_mass_per_kwh
 from evchain.data.registry import DataSet
+from evchain.schema_tables import CELL_BOM_FIELDS, PACK_PART_FIELDS
+
+#: Names of the bill of materials by part: the cell's materials, the rest of the cell, the pack's parts.
+BOM_NAMES = (*CELL_BOM_FIELDS, "cell_other", *(f.removesuffix("_share") for f in PACK_PART_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,11 @@ def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, detail
                           r.cell, r.architecture)
         out["pack_cost_by_category_eur_per_kwh"] = _objects(by_category, PACK_CATEGORIES)
         out["battery_materials_kg"] = _objects(kg, ctx.lib.categories)
+        parts = np.concatenate([pack.energy_kwh[:, None] * ctx.lib.bom_kg_per_kwh[r.cell],
+                                (pack.mass_kg - pack.energy_kwh * ctx.lib.bom_kg_per_kwh[r.cell].sum(axis=1))[:, None]
+                                - pack.non_cell_mass_kg[:, None],
+                                pack.non_cell_mass_kg[:, None] * ctx.lib.part_share[r.architecture]], axis=1)
+        out["battery_bom_kg"] = _objects(parts, BOM_NAMES)
     return out
 
 

@@ -228,6 +228,7 @@ def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any]
             problems.add(where, f"{spec.name}: year {year_text!r} is not a year (1900 to 2100)")
             return None
         year = int(year_text)
+    given_unit = unit
     try:
         money, unit = currency_factor(unit, year, rates or {})
         converted = convert(value, unit, spec.unit) * money
@@ -240,7 +241,7 @@ def _value(row: dict[str, str], spec: Field, where: str, sources: dict[str, Any]
         return None
     allowed = spec.check(converted)
     if allowed:
-        problems.add(where, f"{spec.name} = {value:g} {unit} is outside {allowed}")
+        problems.add(where, f"{spec.name} = {value:g} {given_unit} is outside {allowed}")
         return None
     if low is not None and high is not None and not (low <= converted <= high):
         problems.add(where, f"{spec.name}: low <= value <= high does not hold")
