@@ -8,12 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STUDY = ROOT / "examples" / "default.toml"
+N_VARIANTS = len(tomllib.loads(DEFAULT_STUDY.read_text(encoding="utf-8"))["variants"])
 BAD_STUDY = ('[study]\nname = "bad"\n\n[[variants]]\nid = "a"\nvehicle = "renault-5-etech-52"\n'
              'battery_usable = "52 kg"\n')
 
@@ -48,7 +50,7 @@ def test_run_json_prints_one_object_with_provenance_and_cases(json_run) -> None:
     assert isinstance(doc["data_version"], str) and len(doc["data_version"]) == 16
     cases = doc["cases"]
     assert [c["id"] for c in cases][:2] == ["r5-52", "r5-40"]
-    assert len(cases) == 8
+    assert len(cases) == N_VARIANTS
     for case in cases:
         for key in ("id", "energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km"):
             assert key in case, (case.get("id"), key)
@@ -74,7 +76,7 @@ def test_run_csv_parses(tmp_path: Path, json_run) -> None:
     assert done.returncode == 0, done.stderr
     assert "# data_version: " in done.stdout
     rows = _csv_rows(done.stdout)
-    assert len(rows) == 8
+    assert len(rows) == N_VARIANTS
     by_id = {r["id"]: r for r in rows}
     cases = {c["id"]: c for c in json.loads(json_run[0].stdout)["cases"]}
     for cid, case in cases.items():
