@@ -176,3 +176,15 @@ def test_help(tmp_path: Path) -> None:
     done = evchain("--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "run" in done.stdout and "data" in done.stdout
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["data", "list", "cells"], "lfp-blade"),
+    (["data", "list", "sites"], "aesc-douai"),
+    (["data", "show", "lfp-blade"], "gorsch-2025"),
+    (["data", "show", "FR"], "labour_cost"),
+])
+def test_data_list_and_show_cover_the_battery_tables(args, expected):
+    result = evchain(*args)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout

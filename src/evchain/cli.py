@@ -99,7 +99,9 @@ def run(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
 
 
 @data_app.command("list")
-def data_list(what: Annotated[str, typer.Argument(help="vehicles, parameters, cycles or sources")] = "vehicles",
+def data_list(what: Annotated[str, typer.Argument(
+        help="vehicles, parameters, cycles, sources, cells, pack_architectures, materials, material_prices, "
+             "countries, regions, sites or elements")] = "vehicles",
               data: DataOption = None) -> None:
     """List vehicles, parameters, cycles or sources."""
     try:
@@ -112,7 +114,8 @@ def data_list(what: Annotated[str, typer.Argument(help="vehicles, parameters, cy
 
 
 @data_app.command("show")
-def data_show(item: Annotated[str, typer.Argument(help="a vehicle id, parameter name, cycle id or source key")],
+def data_show(item: Annotated[str, typer.Argument(
+        help="a vehicle id, parameter name, cycle id, source key, cell, architecture, country, site, ...")],
               data: DataOption = None) -> None:
     """Show one record with every value's unit, range and source."""
     try:

@@ -64,10 +64,21 @@ def _value_row(name: str, v: Value) -> list[str]:
     return [name, _fmt(v.value), v.unit, rng, v.source + (" (estimate)" if v.estimate else ""), v.note]
 
 
+#: The fields a listing shows first, per table (the rest: evchain data show <id>).
+_LIST_FIELDS = {
+    "cells": ("specific_energy", "energy_density", "nominal_voltage", "cell_energy", "cycle_life", "usable_share",
+              "cathode_active"),
+    "pack_architectures": ("gravimetric_efficiency", "volumetric_efficiency", "hardware_cost", "assembly_hours"),
+    "countries": ("labour_cost", "electricity_price"),
+    "regions": ("cell_capex", "utilisation", "cell_yield", "margin", "cell_labour_hours"),
+}
+
+
 def print_listing(data: DataSet, what: str, console: Console | None = None) -> None:
     """List vehicles, parameters, cycles or sources."""
     console = console or _console()
-    kinds = ("vehicles", "parameters", "cycles", "sources")
+    tables = tuple(sorted(data.tables))
+    kinds = ("vehicles", "parameters", "cycles", "sources", *tables)
     if what not in kinds:
         raise DataError(f"cannot list {what!r}" + did_you_mean(what, kinds) + f"; choose one of {kinds}")
     table = Table(title=f"{what} (data version {data.version})", title_justify="left")
@@ -87,6 +98,15 @@ def print_listing(data: DataSet, what: str, console: Console | None = None) -> N
             table.add_column(col)
         for cid, c in sorted(data.cycles.items()):
             table.add_row(cid, c.name, ", ".join(c.phases) or "–", c.source)
+    elif what in tables:
+        records = data.table(what)
+        present = {f for r in records.values() for f in r.values}
+        fields = [f for f in _LIST_FIELDS.get(what, ()) if f in present] or sorted(present)[:8]
+        for col in ("id", "name", *fields):
+            table.add_column(col, overflow="fold")
+        for rid, record in records.items():
+            table.add_row(rid, str(record.meta.get("name", "")),
+                          *[_fmt(record.values[f].value) if f in record.values else "–" for f in fields])
     else:
         for col in ("key", "reference"):
             table.add_column(col)
@@ -121,11 +141,25 @@ def print_record(data: DataSet, item: str, console: Console | None = None) -> No
     elif item in data.cycles:
         c = data.cycles[item]
         console.print(f"[bold]{item}[/]: {c.name}; file {c.path.name}; phases {c.phases}; source {c.source}")
+    elif any(item in records for records in data.tables.values()):
+        for name, records in data.tables.items():
+            if item not in records:
+                continue
+            record = records[item]
+            console.print(f"[bold]{item}[/] ({name}): " + ", ".join(f"{k} = {v}" for k, v in record.meta.items()))
+            table = Table(title_justify="left")
+            for col in ("field", "value", "unit", "range", "source", "note"):
+                table.add_column(col)
+            for field_name, v in record.values.items():
+                table.add_row(*_value_row(field_name, v))
+            console.print(table)
     elif item in data.sources:
         console.print(f"[bold]{item}[/]: {_reference(data.sources[item])}")
         if data.sources[item].get("note"):
             console.print(data.sources[item]["note"])
     else:
-        known = [*data.vehicles, *data.parameters, *data.cycles, *data.sources]
+        known = [*data.vehicles, *data.parameters, *data.cycles, *data.sources,
+                 *(rid for records in data.tables.values() for rid in records)]
         raise DataError(f"nothing called {item!r}" + did_you_mean(item, known)
-                        + "; try 'evchain data list vehicles|parameters|cycles|sources'")
+                        + "; try 'evchain data list vehicles|parameters|cycles|sources|" + "|".join(sorted(data.tables))
+                        + "'")
