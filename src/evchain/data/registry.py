@@ -437,6 +437,7 @@ def _load_table(folders: Sequence[Path], spec: TableSpec, sources: dict[str, Any
     """Read one keyed table (see :mod:`evchain.data.tables`) from every folder; later folders win."""
     metas: dict[str, dict[str, Any]] = {}
     values: dict[str, dict[str, Value]] = {}
+    series: dict[str, dict[str, dict[int, Value]]] = {}
     for folder in folders:
         toml_path, csv_path = table_files(folder, spec.stem)
         if toml_path.exists():
@@ -466,13 +467,21 @@ def _load_table(folders: Sequence[Path], spec: TableSpec, sources: dict[str, Any
                              + "; known: " + ", ".join(spec.fields))
                 continue
             value = _value(row, fspec, where, sources, problems, rates)
-            if value is not None:
+            if value is None:
+                continue
+            if spec.by_year:
+                if value.year is None:
+                    problems.add(where, f"{name}: a {spec.stem} value needs its year")
+                    continue
+                series.setdefault(row[spec.key], {}).setdefault(name, {})[value.year] = value
+            else:
                 values.setdefault(row[spec.key], {})[name] = value
     if spec.needs_meta:
-        for rid in sorted(set(values) - set(metas)):
+        for rid in sorted((set(values) | set(series)) - set(metas)):
             problems.add(f"{spec.stem}.csv", f"{rid!r} has no entry in {spec.stem}.toml" + did_you_mean(rid, metas))
-    ids = set(metas) | set(values)
-    return {rid: Record(rid, spec.stem, metas.get(rid, {}), values.get(rid, {})) for rid in sorted(ids)}
+    ids = set(metas) | set(values) | set(series)
+    return {rid: Record(rid, spec.stem, metas.get(rid, {}), values.get(rid, {}), series.get(rid, {}))
+            for rid in sorted(ids)}
 
 
 def source_keys(source: str) -> list[str]:
@@ -535,7 +544,9 @@ def load_data_uncached(extra_folders: Sequence[Path] = ()) -> DataSet:
     problems.raise_if_any()
     values = [*parameters.values(), *(v for veh in vehicles.values() for v in veh.values.values()),
               *(v for veh in vehicles.values() for v in veh.published.values()),
-              *(v for records in tables.values() for r in records.values() for v in r.values.values())]
+              *(v for records in tables.values() for r in records.values() for v in r.values.values()),
+              *(v for records in tables.values() for r in records.values() for by_year in r.series.values()
+                for v in by_year.values())]
     meta_sources = [Value(0.0, "", str(r.meta["source"])) for records in tables.values() for r in records.values()
                     if "source" in r.meta]
     meta_sources += [Value(0.0, "", key) for key in reference]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class TableSpec:
     meta_required: tuple[str, ...] = ()  #: TOML keys every record must have ('' = no TOML needed)
     single_field: str = ""  #: the implied field of a one-field CSV (no ``field`` column)
     needs_meta: bool = True  #: every CSV record must have a TOML entry
+    by_year: bool = False  #: values form yearly series (a ``year`` column is required)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Record:
     table: str
     meta: dict[str, Any]
     values: dict[str, Any]  # name -> registry.Value
+    series: dict[str, dict[int, Any]] = field(default_factory=dict)  # name -> year -> registry.Value
 
     def value(self, name: str) -> float:
         """The central value of field ``name``; a clear error if the record lacks it."""
