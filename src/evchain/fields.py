@@ -103,6 +103,19 @@ PARAMETER_FIELDS: dict[str, Field] = _fields(
     Field("overhead_share", "dimensionless", 0.0, 0.5,
           "overhead (SG&A, R&D) as a share of a cell's conversion cost"),
     Field("warranty_share", "dimensionless", 0.0, 0.2, "warranty provision as a share of the pack cost"),
+    # life cycle
+    Field("lifetime_km", "km", 1000.0, 2e6, "default distance over a car's life"),
+    Field("vehicle_lifetime_years", "year", 1.0, 40.0, "default years of use (sets the yearly distance)"),
+    Field("default_year", "dimensionless", 1990.0, 2100.0, "default year a car is made"),
+    Field("road_detour", "dimensionless", 1.0, 2.0, "road distance over great-circle distance"),
+    Field("continental_road_km", "km", 0.0, 10000.0, "typical truck leg between two countries of a region"),
+    Field("intercontinental_sea_km", "km", 0.0, 40000.0, "sea leg between regions (Shanghai to Rotterdam)"),
+    Field("feqc_per_year", "1/year", 1.0, 1000.0, "full equivalent cycles a year (EU CF rules, cars and vans)"),
+    Field("battery_service_life", "year", 1.0, 30.0, "battery service life for the CF functional unit (warranty)"),
+    Field("cff_a", "dimensionless", 0.0, 1.0, "Circular Footprint Formula allocation factor A (metals)"),
+    Field("rare_earth_share_ndfeb", "dimensionless", 0.0, 1.0, "rare-earth share of NdFeB magnets (Nd, Pr, Dy)"),
+    *(Field(f"rc_min_{e}_{y}", "dimensionless", 0.0, 1.0, f"minimum recycled {e} share from {y} (Art. 8)")
+      for e in ("cobalt", "lithium", "nickel") for y in (2031, 2036)),
 )
 
 #: Vehicle fields that may fall back on a generic parameter of the same name.

@@ -67,6 +67,66 @@ ELEMENT_FIELDS: dict[str, Field] = _fields(
     Field("atomic_weight", "g/mol", 1.0, 300.0, "standard atomic weight"),
 )
 
+GRID_FIELDS: dict[str, Field] = _fields(
+    Field("intensity", "g/kWh", 0.0, 2000.0, "life-cycle GWP100 of electricity"),
+)
+
+FOOTPRINT_REGIONS = ("china", "europe", "world")
+FOOTPRINT_FIELDS: dict[str, Field] = _fields(*(
+    f for region in FOOTPRINT_REGIONS for f in (
+        Field(f"gwp_{region}", "kg/kg", 0.0, 5000.0, f"cradle-to-gate GWP100 per kg, made in {region}"),
+        Field(f"electricity_{region}", "kWh/kg", 0.0, 2000.0, f"electricity per kg, made in {region}"),
+        Field(f"grid_basis_{region}", "g/kWh", 0.0, 2000.0, f"grid intensity the {region} figure assumed"),
+    )))
+
+PROCESS_FIELDS: dict[str, Field] = _fields(
+    Field("electricity_per_kwh", "kWh/kWh", 0.0, 200.0, "electricity per kWh of battery made"),
+    Field("heat_per_kwh", "MJ/kWh", 0.0, 2000.0, "heat per kWh of battery made"),
+    Field("electricity_per_vehicle", "kWh", 0.0, 20000.0, "electricity per vehicle made"),
+    Field("heat_per_vehicle", "MJ", 0.0, 100000.0, "heat per vehicle made"),
+    Field("electricity_per_kg", "kWh/kg", 0.0, 500.0, "electricity per kg made"),
+    Field("heat_per_kg", "MJ/kg", 0.0, 5000.0, "heat per kg made"),
+)
+
+TRANSPORT_FIELDS: dict[str, Field] = _fields(
+    Field("factor", "kg/(t*km)", 0.0, 2.0, "GWP100 per tonne-km, well to wheel"),
+)
+
+FUEL_FIELDS: dict[str, Field] = _fields(
+    Field("density", "kg/l", 0.5, 1.2, "fuel density"),
+    Field("lower_heating_value", "MJ/l", 10.0, 40.0, "lower heating value per litre"),
+    *(Field(name, "kg/l", 0.0, 5.0, f"GWP100 per litre, {name.replace('_', ' ')}")
+      for name in ("tank_to_wheel", "well_to_tank", "well_to_wheel")),
+    *(Field(name, "kg/MJ", 0.0, 0.5, f"GWP100 per MJ, {name}") for name in ("combustion", "upstream", "total")),
+)
+
+INVENTORY_FIELDS: dict[str, Field] = _fields(
+    *(Field(f"{m}_share", "dimensionless", 0.0, 1.0, f"{m} share of the part's mass")
+      for m in ("steel", "aluminium", "plastics", "glass", "rubber", "copper", "electronics", "magnet", "lead",
+                "other", "wear_loss")),
+    Field("mass_per_kw", "kg/kW", 0.0, 10.0, "mass per kW of peak power"),
+    Field("magnet_per_kw", "kg/kW", 0.0, 1.0, "NdFeB magnet mass per kW"),
+    Field("fixed_mass", "kg", 0.0, 500.0, "mass independent of power"),
+    Field("mass", "kg", 0.0, 1000.0, "mass of the part"),
+    Field("km_per_set", "km", 1000.0, 500000.0, "distance a set lasts"),
+    Field("mass_per_km", "kg/km", 0.0, 0.1, "consumables per km"),
+    Field("twelve_volt_replacements", "dimensionless", 0.0, 10.0, "12 V batteries replaced over the life"),
+    Field("brake_pad_sets", "dimensionless", 0.0, 10.0, "brake-pad sets replaced over the life"),
+)
+
+PETROL_FIELDS: dict[str, Field] = _fields(
+    Field("fuel_consumption", "l/hkm", 2.0, 30.0, "WLTP combined fuel consumption"),
+    Field("curb_mass", "kg", 500.0, 3500.0, "curb mass"),
+    Field("production_gwp", "kg", 1000.0, 50000.0, "GWP100 of making the car, cradle to gate [kg CO2e]"),
+)
+
+EOL_ELEMENTS = ("Li", "Ni", "Co", "Mn", "Cu", "Al", "graphite")
+EOL_FIELDS: dict[str, Field] = _fields(
+    *(Field(f"yield_{e}", "dimensionless", 0.0, 1.0, f"share of {e} recovered") for e in EOL_ELEMENTS),
+    Field("gwp", "kg/kg", -50.0, 50.0, "process GWP100 per kg of battery treated, without electricity"),
+    Field("electricity", "kWh/kg", 0.0, 100.0, "electricity per kg of battery treated"),
+)
+
 #: Every keyed table the registry reads.
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("elements", "element", ELEMENT_FIELDS, single_field="atomic_weight", needs_meta=False),
@@ -78,4 +138,12 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("countries", "country", COUNTRY_FIELDS, ("name", "region")),
     TableSpec("regions", "region", REGION_FIELDS, ("name",)),
     TableSpec("sites", "site", SITE_FIELDS, ("name", "country", "kind", "source")),
+    TableSpec("grid_intensity", "country", GRID_FIELDS, single_field="intensity", needs_meta=False, by_year=True),
+    TableSpec("material_footprints", "material", FOOTPRINT_FIELDS, needs_meta=False),
+    TableSpec("processes", "process", PROCESS_FIELDS, needs_meta=False),
+    TableSpec("transport", "mode", TRANSPORT_FIELDS, single_field="factor", needs_meta=False),
+    TableSpec("fuels", "fuel", FUEL_FIELDS, needs_meta=False),
+    TableSpec("vehicle_inventory", "item", INVENTORY_FIELDS, needs_meta=False),
+    TableSpec("petrol_counterparts", "segment", PETROL_FIELDS, ("name",)),
+    TableSpec("eol_routes", "route", EOL_FIELDS, needs_meta=False),
 )

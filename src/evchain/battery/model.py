@@ -120,12 +120,16 @@ def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, detail
                           r.cell, r.architecture)
         out["pack_cost_by_category_eur_per_kwh"] = _objects(by_category, PACK_CATEGORIES)
         out["battery_materials_kg"] = _objects(kg, ctx.lib.categories)
-        parts = np.concatenate([pack.energy_kwh[:, None] * ctx.lib.bom_kg_per_kwh[r.cell],
-                                (pack.mass_kg - pack.energy_kwh * ctx.lib.bom_kg_per_kwh[r.cell].sum(axis=1))[:, None]
-                                - pack.non_cell_mass_kg[:, None],
-                                pack.non_cell_mass_kg[:, None] * ctx.lib.part_share[r.architecture]], axis=1)
-        out["battery_bom_kg"] = _objects(parts, BOM_NAMES)
+        out["battery_bom_kg"] = _objects(bom_parts(ctx, r, pack), BOM_NAMES)
     return out
+
+
+def bom_parts(ctx: BatteryContext, r: Rows, pack: PackDesign) -> np.ndarray:
+    """Mass of each part of :data:`BOM_NAMES` in each pack [kg], shape ``(cases, parts)``."""
+    cell_bom = pack.energy_kwh[:, None] * ctx.lib.bom_kg_per_kwh[r.cell]
+    cell_other = pack.cell_mass_kg - cell_bom.sum(axis=1)
+    return np.concatenate([cell_bom, cell_other[:, None],
+                           pack.non_cell_mass_kg[:, None] * ctx.lib.part_share[r.architecture]], axis=1)
 
 
 def _objects(values: np.ndarray, names: tuple[str, ...]) -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 from evchain._version import __version__
 from evchain.battery.vehicle import apply_battery
 from evchain.energy.model import energy_use
+from evchain.lca.step import apply_impact
 from evchain.run.results import Results
 from evchain.study.cases import CaseTable, build_cases
 from evchain.study.load import Study
@@ -23,13 +24,34 @@ def _published(study: Study, cases: CaseTable, name: str) -> np.ndarray:
     return out
 
 
+def _energy(cases: CaseTable, study: Study) -> dict[str, np.ndarray]:
+    """Energy outputs; a case with its consumption given skips the drive cycle."""
+    given = cases.context.get("energy_wall_kwh_per_100km") if cases.context else None
+    if given is None or not np.isfinite(given).any():
+        return energy_use(cases, study.data)
+    skip = np.isfinite(given)
+    out = energy_use(cases.take(np.flatnonzero(~skip)), study.data) if (~skip).any() else {}
+    full: dict[str, np.ndarray] = {}
+    template = out or energy_use(cases.take(np.flatnonzero(skip)[:1]), study.data)
+    for name, values in template.items():
+        column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)
+        if values.dtype == bool:
+            column = np.ones(cases.n, dtype=bool)
+        if out:
+            column[~skip] = values
+        full[name] = column
+    full["energy_wall_kwh_per_100km"][skip] = given[skip]
+    full["cycle"][skip] = "given"
+    return full
+
+
 def evaluate(study: Study) -> Results:
     """Evaluate every variant of ``study``: energy use and range on its cycle.
 
     Returns :class:`~evchain.run.results.Results` (``.to_pandas()``, ``.to_json()``).
     """
     cases, battery = apply_battery(build_cases(study), study.data)
-    energy = energy_use(cases, study.data)
+    energy = _energy(cases, study)
     if battery:
         infeasible = ~battery["battery_feasible"]
         for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km", "test_mass_kg"):
@@ -40,6 +62,7 @@ def evaluate(study: Study) -> Results:
         "vehicle": cases.vehicle,
         **energy,
         **battery,
+        **apply_impact(cases, energy, study.data, study.eol_approach, study.extrapolate_grid),
         "wltp_energy_wall_kwh_per_100km": _published(study, cases, "wltp_energy_wall"),
         "wltp_range_km": _published(study, cases, "wltp_range"),
     }

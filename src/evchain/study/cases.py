@@ -35,6 +35,10 @@ class CaseTable:
     #: battery data), ``target_range`` [km] (NaN = none), and the vehicle's reference battery
     #: ``ref_cell``, ``ref_architecture``, ``ref_usable`` [kWh] the curb mass was measured with.
     battery: dict[str, np.ndarray] = field(default_factory=dict)
+    #: life-cycle context: ``year``, ``lifetime_km``, ``energy_wall_kwh_per_100km`` (NaN = from the cycle),
+    #: ``use_country``, ``assembly_site``, ``recycling_route`` (object), ``recycled_Co|Li|Ni`` (NaN = not
+    #: given), ``second_life_share``.
+    context: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -45,7 +49,8 @@ class CaseTable:
         """The cases at ``index`` (a chunk or a group)."""
         return CaseTable(self.ids[index], self.vehicle[index], self.cycle[index],
                          {k: v[index] for k, v in self.columns.items()},
-                         {k: v[index] for k, v in self.battery.items()})
+                         {k: v[index] for k, v in self.battery.items()},
+                         {k: v[index] for k, v in self.context.items()})
 
 
 def vehicle_row(data: DataSet, vehicle_id: str, overrides: dict[str, float]) -> dict[str, float]:
@@ -75,7 +80,29 @@ def build_cases(study: Study) -> CaseTable:
         cycle=np.array([v.cycle for v in study.variants], dtype=object),
         columns=columns,
         battery=_battery_columns(study),
+        context=_context_columns(study),
     )
+
+
+def _context_columns(study: Study) -> dict[str, np.ndarray]:
+    data = study.data
+    contexts = [v.context for v in study.variants]
+    vehicles = [data.vehicles[v.vehicle] for v in study.variants]
+    recycling = data.table("eol_routes")
+    default_route = "hydrometallurgical" if "hydrometallurgical" in recycling else next(iter(sorted(recycling)), "")
+    out = {
+        "year": np.array([c.get("year", data.parameter("default_year")) for c in contexts], dtype=np.float64),
+        "lifetime_km": np.array([c.get("lifetime_km", data.parameter("lifetime_km")) for c in contexts]),
+        "energy_wall_kwh_per_100km": np.array([c.get("energy_wall_kwh_per_100km", np.nan) for c in contexts]),
+        "use_country": np.array([c.get("use_country", "EU") for c in contexts], dtype=object),
+        "assembly_site": np.array([c.get("assembly_site", veh.meta.get("assembly_site", "EU"))
+                                   for c, veh in zip(contexts, vehicles, strict=True)], dtype=object),
+        "recycling_route": np.array([c.get("recycling_route", default_route) for c in contexts], dtype=object),
+        "second_life_share": np.array([c.get("second_life_share", 0.0) for c in contexts]),
+    }
+    for element in ("Co", "Li", "Ni"):
+        out[f"recycled_{element}"] = np.array([c.get("recycled_content", {}).get(element, np.nan) for c in contexts])
+    return out
 
 
 def _battery_columns(study: Study) -> dict[str, np.ndarray]:

@@ -29,6 +29,9 @@ class VariantSpec:
     cycle: str
     overrides: dict[str, float]
     battery: BatteryChoice | None = None  #: None when the vehicle has no battery data
+    #: life-cycle context: use_country, year, lifetime_km, assembly_site, energy_wall_kwh_per_100km,
+    #: recycled_content, recycling_route, second_life_share (only those given)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Study:
     seed: int = 0
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    eol_approach: str = "cut-off"
+    extrapolate_grid: bool = False
 
 
 def _where(path: Path, text: str, loc: tuple[str | int, ...]) -> str:
@@ -102,6 +107,7 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
             continue
         given = {**defaults, **variant.model_dump(exclude_none=True, exclude={"id", "vehicle", "label"})}
         battery_spec = {**defaults.get("battery", {}), **given.pop("battery", {})}
+        context = _context(given, battery_spec, variant, i, data, path, text, problems)
         cycle = str(given.pop("cycle", "wltc"))
         if cycle != "wltc" and cycle not in data.cycles:
             candidate = (path.parent / cycle)
@@ -137,11 +143,94 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
                 continue
             overrides[key] = number
         battery = _battery(battery_spec, variant, i, data, path, text, problems, overrides)
-        variants.append(VariantSpec(variant.id, variant.vehicle, variant.label, cycle, overrides, battery))
+        variants.append(VariantSpec(variant.id, variant.vehicle, variant.label, cycle, overrides, battery, context))
     if problems:
         raise StudyError("invalid study file:\n  " + "\n  ".join(problems))
     header = parsed.study
-    return Study(header.name, path, tuple(variants), data, header.seed, header.description)
+    return Study(header.name, path, tuple(variants), data, header.seed, header.description,
+                 eol_approach=header.eol_approach, extrapolate_grid=header.extrapolate_grid)
+
+
+#: Life-cycle keys of a variant (not vehicle fields), with the unit a quantity is read in and its bounds.
+_CONTEXT_QUANTITIES = {"lifetime_km": ("km", 1_000.0, 2_000_000.0),
+                       "energy_wall_kwh_per_100km": ("kWh/hkm", 3.0, 80.0)}
+
+
+def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: int, data: DataSet, path: Path,
+             text: str, problems: list[str]) -> dict[str, Any]:
+    """Pop and check a variant's life-cycle keys (and the battery's circularity keys)."""
+    from evchain.battery.choice import check_site
+
+    out: dict[str, Any] = {}
+
+    def loc(key: str) -> tuple[str | int, ...]:
+        return ("variants", i, key) if key in variant.model_fields_set else ("defaults", key)
+
+    for key, (unit, low, high) in _CONTEXT_QUANTITIES.items():
+        if key not in given:
+            continue
+        value = given.pop(key)
+        try:
+            number = float(value) if isinstance(value, (int, float)) and key.endswith("100km") else \
+                parse_quantity(value, unit)
+        except UnitError as exc:
+            problems.append(f"{_where(path, text, loc(key))}: {exc}")
+            continue
+        if not low <= number <= high:
+            problems.append(f"{_where(path, text, loc(key))}: {value!r} is outside {low:,g} to {high:,g} {unit}")
+            continue
+        out[key] = number
+    if "year" in given:
+        out["year"] = int(given.pop("year"))
+    for key in ("use_country", "assembly_site"):
+        if key not in given:
+            continue
+        value = str(given.pop(key))
+        try:
+            out[key] = check_site(data, value) if key == "assembly_site" else _check_country(data, value)
+        except DataError as exc:
+            problems.append(f"{_where(path, text, loc(key))}: {exc}")
+    for key in ("recycled_content", "recycling_route", "second_life_share"):
+        if battery.get(key) is None:
+            continue
+        value = battery.pop(key)
+        where = _where(path, text, ("variants", i, "battery", key))
+        try:
+            out[key] = _circularity(key, value, data)
+        except (UnitError, DataError) as exc:
+            problems.append(f"{where}: {exc}")
+    return out
+
+
+def _check_country(data: DataSet, code: str) -> str:
+    grids = data.table("grid_intensity")
+    if code in grids:
+        return code
+    raise DataError(f"no electricity data for country {code!r}" + did_you_mean(code, grids)
+                    + f"; known: {allowed_list(sorted(grids), 40)}")
+
+
+def _circularity(key: str, value: Any, data: DataSet) -> Any:
+    if key == "recycling_route":
+        routes = data.table("eol_routes")
+        if value not in routes:
+            raise DataError(f"unknown recycling route {value!r}" + did_you_mean(str(value), routes)
+                            + f"; known: {', '.join(sorted(routes))}")
+        return value
+    if key == "second_life_share":
+        share = parse_quantity(value, "dimensionless")
+        if not 0.0 <= share <= 1.0:
+            raise DataError(f"second_life_share {value!r} must be a share from 0 to 1")
+        return share
+    shares = {}
+    for element, raw in value.items():
+        if element not in ("Co", "Li", "Ni", "Pb"):
+            raise DataError(f"recycled_content: {element!r} is not one of Co, Li, Ni, Pb (Regulation 2023/1542 Art. 8)")
+        share = parse_quantity(raw, "dimensionless")
+        if not 0.0 <= share <= 1.0:
+            raise DataError(f"recycled_content {element} = {raw!r} must be a share from 0 to 1")
+        shares[element] = share
+    return shares
 
 
 def _battery(spec: dict[str, Any], variant: Any, i: int, data: DataSet, path: Path, text: str,

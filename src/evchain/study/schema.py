@@ -41,6 +41,9 @@ class StudyHeader(BaseModel):
     description: str = ""
     data: list[str] = Field(default_factory=list, description="user data folders, relative to the file")
     seed: int = Field(default=0, ge=0, description="random seed recorded with the results")
+    eol_approach: str = Field(default="cut-off", pattern=r"^(cut-off|cff)$",
+                              description="end-of-life allocation: 'cut-off' or 'cff' (Circular Footprint Formula)")
+    extrapolate_grid: bool = Field(default=False, description="hold the nearest year's grid intensity beyond the data")
 
 
 class BatterySpec(BaseModel):
@@ -62,6 +65,11 @@ class BatterySpec(BaseModel):
     target_range: Quantity | None = Field(default=None, description="WLTP range to size the pack for")
     cell_site: str | None = Field(default=None, description="where cells are made: site id or country")
     pack_site: str | None = Field(default=None, description="where the pack is assembled: site id or country")
+    recycled_content: dict[str, Quantity] | None = Field(
+        default=None, description="recycled shares in the active materials, e.g. { Co = 0.16, Li = '6 %', Ni = 0.06 }")
+    recycling_route: str | None = Field(default=None, description="pyrometallurgical, hydrometallurgical or direct")
+    second_life_share: Quantity | None = Field(
+        default=None, description="share of the battery's burden given to a second life (0 to 1)")
 
 
 _override_fields: dict[str, Any] = {
@@ -75,6 +83,12 @@ Overrides = create_model(  # type: ignore[call-overload]
     __config__=ConfigDict(extra="forbid"),
     cycle=(str | None, Field(default=None, description="cycle id, 'wltc', or a CSV path")),
     battery=(BatterySpec | None, Field(default=None, description="cells, architecture, size and sites")),
+    use_country=(str | None, Field(default=None, description="country where the car is driven and charged")),
+    year=(int | None, Field(default=None, ge=1990, le=2100, description="year the car is made (use starts then)")),
+    lifetime_km=(Quantity | None, Field(default=None, description="distance over the car's life, e.g. '200,000 km'")),
+    assembly_site=(str | None, Field(default=None, description="vehicle plant: site id or country code")),
+    energy_wall_kwh_per_100km=(Quantity | None, Field(
+        default=None, description="consumption from the wall [kWh/100 km]; given, it skips the drive cycle")),
     **_override_fields,
 )
 

@@ -1,0 +1,144 @@
+"""The impact step of the chain: life-cycle GWP, the battery's EU declaration, circularity.
+
+Outputs per case (module :mod:`evchain.lca.model` gives the stages):
+
+``gwp_total_kgco2e``, ``gwp_per_km_gco2e``, ``gwp_by_stage_kgco2e``
+    the car over its life; with ``eol_approach = "cff"`` the total includes the Circular
+    Footprint Formula credit ``gwp_eol_credit_kgco2e`` (always reported).
+``gwp_petrol_counterpart_kgco2e``, ``breakeven_km``
+    a petrol car of the same segment over the same distance, and where the two cross.
+``battery_cf_kgco2e_per_kwh``, ``battery_cf_by_stage_kgco2e_per_kwh``
+    EU Battery Regulation (2023/1542, Art. 7, Annex II) declaration: the battery's
+    footprint in the four regulatory stages over the energy it delivers in its service
+    life, ``E = usable capacity x FEqC a year x years`` (draft delegated act, 2024).
+``critical_materials_kg``, ``recycled_content_meets_2031``, ``recycled_content_meets_2036``.
+
+Circular Footprint Formula credit (PEF, materials part, with Q_s/Q_p = 1): the recovered
+mass of each element ``R_2 m`` displaces virgin material with a share ``1 - A``::
+
+    credit = -(1 - A) Σ_e m_e y_e gwp_e        (y_e: the route's recovery yield)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evchain.battery import model as bm
+from evchain.battery.materials import formula_fractions
+from evchain.data.registry import DataSet
+from evchain.lca import model as lm
+from evchain.lca.inventory import MATERIALS, powertrain_kg
+from evchain.schema_tables import EOL_ELEMENTS
+
+#: Element -> (the virgin material it displaces, its formula for the element's mass share).
+VIRGIN = {"Li": ("lithium-carbonate", "Li2CO3"), "Ni": ("nickel-sulfate", "NiSO10H12"),
+          "Co": ("cobalt-sulfate", "CoSO11H14"), "Cu": ("copper", "Cu"), "Al": ("aluminium", "Al"),
+          "Mn": ("nickel-sulfate", "NiSO10H12"), "graphite": ("graphite-synthetic", "C")}
+CF_STAGES = ("raw_material_acquisition", "main_production", "distribution", "end_of_life")
+
+
+def _credit_per_kg(data: DataSet, element: str) -> float:
+    """GWP of the virgin material per kg of ``element`` it contains [kg CO2e/kg]."""
+    material, formula = VIRGIN[element]
+    if element == "Mn":  # manganese sulfate has no footprint of its own in the data: no credit claimed
+        return 0.0
+    weights = {e: r.value("atomic_weight") for e, r in data.table("elements").items()}
+    share = formula_fractions(formula, weights).get(element if element != "graphite" else "C", 1.0)
+    fp = lm.footprint(data, material, "world")
+    basis = data.table("material_footprints")[material].get("grid_basis_world", 0.0)
+    return (fp.a + fp.e * basis / 1000.0) / share
+
+
+def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: lm.Case,
+                   materials_kg: np.ndarray, context: dict[str, np.ndarray], eol_approach: str = "cut-off",
+                   extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
+    """Every impact output (module docstring), arrays over cases."""
+    ctx = lm.context(data, battery)
+    route = context["recycling_route"]
+    routes = data.table("eol_routes")
+    route_ids = sorted(routes)
+    route_row = np.array([route_ids.index(r) for r in route.tolist()], dtype=np.int64)
+    route_a = np.array([routes[r].get("gwp", 0.0) for r in route_ids])[route_row]
+    route_e = np.array([routes[r].get("electricity", 0.0) for r in route_ids])[route_row]
+    stage = lm.stages(ctx, battery, rows, pack, case, (route_a, route_e), extrapolate)
+    second_life = context["second_life_share"]
+    battery_stages = ("materials", "cell_making", "pack_assembly")
+    for name in battery_stages:  # a second life carries its share of making the battery
+        stage[name] = stage[name] * (1.0 - second_life)
+    # Circular Footprint Formula credit for what recycling recovers
+    categories = battery.lib.categories
+    yields = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])[route_row]
+    recovered = np.stack([materials_kg[:, categories.index(e)] if e in categories else np.zeros(len(route_row))
+                          for e in EOL_ELEMENTS], axis=1) * yields
+    per_kg = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
+    credit = -(1.0 - data.parameter("cff_a")) * (recovered * per_kg).sum(axis=1)
+    total = sum(stage.values())
+    if eol_approach == "cff":
+        total = total + credit
+    out: dict[str, Any] = {
+        "gwp_total_kgco2e": total,
+        "gwp_per_km_gco2e": 1000.0 * total / case.lifetime_km,
+        "gwp_eol_credit_kgco2e": credit,
+        "battery_recovered_kg": recovered.sum(axis=1),
+    }
+    # petrol counterpart of the segment, over the same distance
+    petrol = data.table("petrol_counterparts")
+    seg = np.array([s if s in petrol else "B" for s in case.segment.tolist()], dtype=object)
+    production = np.array([petrol[s].value("production_gwp") for s in seg.tolist()])
+    fuel = np.array([petrol[s].value("fuel_consumption") for s in seg.tolist()])  # l/100 km
+    wtw = data.table("fuels")["petrol"].value("well_to_wheel")
+    petrol_per_km = fuel / 100.0 * wtw
+    out["gwp_petrol_counterpart_kgco2e"] = production + petrol_per_km * case.lifetime_km
+    ev_per_km = stage["use"] / case.lifetime_km
+    ev_fixed = total - stage["use"]
+    gap = petrol_per_km - ev_per_km
+    with np.errstate(divide="ignore", invalid="ignore"):
+        breakeven = np.where(gap > 0, np.maximum((ev_fixed - production) / gap, 0.0), np.inf)
+    out["breakeven_km"] = breakeven
+    # EU battery carbon-footprint declaration
+    battery_legs = stage["logistics"] - lm.car_leg(ctx, battery, case)
+    cf_abs = np.stack([stage["materials"], stage["cell_making"] + stage["pack_assembly"], battery_legs,
+                       stage["end_of_life"]], axis=1) / np.maximum(1.0 - second_life, 1e-12)[:, None]
+    service_kwh = pack.usable_kwh * data.parameter("feqc_per_year") * data.parameter("battery_service_life")
+    cf = cf_abs / service_kwh[:, None]
+    out["battery_cf_kgco2e_per_kwh"] = cf.sum(axis=1)
+    out["battery_cf_total_kgco2e"] = cf_abs.sum(axis=1)
+    # recycled content against Art. 8
+    for year in (2031, 2036):
+        ok = np.ones(len(route_row), dtype=bool)
+        given = np.zeros(len(route_row), dtype=bool)
+        for element, name in (("Co", "cobalt"), ("Li", "lithium"), ("Ni", "nickel")):
+            share = context[f"recycled_{element}"]
+            given |= np.isfinite(share)
+            content = materials_kg[:, categories.index(element)]
+            needed = content > 0  # a chemistry without the element has nothing to meet
+            ok &= ~needed | (np.nan_to_num(share, nan=0.0) >= data.parameter(f"rc_min_{name}_{year}"))
+        out[f"recycled_content_meets_{year}"] = np.where(given, ok, False)
+    if details:
+        ptrain = powertrain_kg(ctx.inventory, case.motor_kw, case.wound_rotor)
+        rare = ptrain[:, MATERIALS.index("ndfeb")] * data.parameter("rare_earth_share_ndfeb")
+        natural = np.array([data.table("cells")[c].get("natural_graphite_share", 0.0) for c in battery.lib.cells])
+        critical = {
+            "Li": materials_kg[:, categories.index("Li")], "Ni": materials_kg[:, categories.index("Ni")],
+            "Co": materials_kg[:, categories.index("Co")], "Mn": materials_kg[:, categories.index("Mn")],
+            "natural_graphite": materials_kg[:, categories.index("graphite")] * natural[rows.cell],
+            "Cu": materials_kg[:, categories.index("Cu")] + ptrain[:, MATERIALS.index("copper")],
+            "rare_earths": rare,
+        }
+        out["gwp_by_stage_kgco2e"] = _objects(stage, lm.STAGES)
+        out["battery_cf_by_stage_kgco2e_per_kwh"] = _objects(dict(zip(CF_STAGES, cf.T, strict=True)), CF_STAGES)
+        out["critical_materials_kg"] = _objects(critical, tuple(critical))
+    else:
+        for name in lm.STAGES:
+            out[f"gwp_{name}_kgco2e"] = stage[name]
+    return out
+
+
+def _objects(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
+    values = np.stack([columns[n] for n in names], axis=1)
+    out = np.empty(values.shape[0], dtype=object)
+    for i, row in enumerate(values.tolist()):
+        out[i] = dict(zip(names, row, strict=True))
+    return out

@@ -1,0 +1,276 @@
+"""Life-cycle GWP100 of every case, stage by stage, each step on its own grid.
+
+Stages [kg CO2e per car] (arrays over cases; ``g_X`` is the grid intensity of country X
+in the production year [g/kWh], ``a_m`` and ``e_m`` a material's non-electric footprint
+[kg CO2e/kg] and electricity [kWh/kg] from ``material_footprints.csv``)::
+
+    materials        Σ_parts m_p (a_p + e_p g_mat / 1000)           battery cells and pack parts
+    cell_making      E (q_cell g_cell / 1000 + h_cell f_gas)        E: pack energy [kWh]
+    pack_assembly    E q_pack g_pack / 1000
+    powertrain       Σ_m m_m (a_m + e_m g_asm / 1000)                motor, magnets, inverter, ...
+    glider           Σ_m m_m (a_m + e_m g_asm / 1000)                body, chassis, interior
+    vehicle_assembly q_veh g_asm / 1000 + h_veh f_gas
+    logistics        battery and car moved by truck and ship [t km x kg CO2e/(t km)]
+    use              c_wall / 100 x L x ḡ_use / 1000                  ḡ: mean over the years of use
+    maintenance      tyres and consumables
+    end_of_life      m_pack (a_route + e_route g_use / 1000)          battery recycling
+
+Materials are made in the region of the cell plant (China, Europe, or the world average
+for others) on that region's grid; parts with no regional figure use the world one.
+The petrol counterpart of the segment emits its production footprint plus fuel well to
+wheel over the same distance; the break-even distance is where the two lines cross.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from evchain.battery import model as bm
+from evchain.battery.library import PART_MATERIAL, cell_materials
+from evchain.data.registry import DataSet
+from evchain.errors import DataError
+from evchain.lca.grids import Grids, build_grids, mean_intensity
+from evchain.lca.inventory import MATERIALS, Inventory, build_inventory, glider_kg, powertrain_kg
+from evchain.schema_tables import CELL_BOM_FIELDS, PACK_PART_FIELDS
+
+STAGES = ("materials", "cell_making", "pack_assembly", "powertrain", "glider", "vehicle_assembly", "logistics",
+          "use", "maintenance", "end_of_life")
+#: Footprint regions, and the grid (country code of grid_intensity.csv) each stands for.
+REGION_GRID = {"china": "CN", "europe": "EU", "world": "WORLD"}
+PLANT_REGION = {"china": "china", "europe": "europe", "north-america": "world"}
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A material's footprint split for a grid swap: ``gwp = a + e g / 1000``."""
+
+    a: float  #: non-electric part [kg CO2e/kg]
+    e: float  #: electricity [kWh/kg]
+
+
+def footprint(data: DataSet, material: str, region: str) -> Footprint:
+    """Footprint of ``material`` made in ``region`` (falls back on the world figure)."""
+    record = data.table("material_footprints").get(material)
+    if record is None:
+        raise DataError(f"material_footprints.csv has no {material!r}")
+    for reg in (region, "world", "china", "europe"):
+        if f"gwp_{reg}" in record.values:
+            gwp = record.value(f"gwp_{reg}")
+            e = record.get(f"electricity_{reg}", 0.0)
+            basis = record.get(f"grid_basis_{reg}", 0.0)
+            return Footprint(gwp - e * basis / 1000.0, e)
+    raise DataError(f"material_footprints.csv: {material!r} has no gwp for any region")
+
+
+@dataclass(frozen=True)
+class LcaContext:
+    """Arrays the impact step reads, built once per data set."""
+
+    grids: Grids
+    inventory: Inventory
+    regions: tuple[str, ...]
+    cell_a: np.ndarray  #: (cells, regions) [kg CO2e per kWh of cells], non-electric part of its materials
+    cell_e: np.ndarray  #: (cells, regions) [kWh per kWh of cells]
+    part_a: np.ndarray  #: (architectures, regions) [kg CO2e per kg of non-cell pack mass]
+    part_e: np.ndarray  #: (architectures, regions) [kWh/kg]
+    material_a: np.ndarray  #: (regions, MATERIALS) [kg CO2e/kg]
+    material_e: np.ndarray  #: (regions, MATERIALS) [kWh/kg]
+    parameters: dict[str, float]
+
+
+_CONTEXTS: dict[tuple[str, tuple[str, ...]], LcaContext] = {}
+
+
+def _material_of_parts(data: DataSet, cell: Any) -> list[list[tuple[str, float]]]:
+    materials = cell_materials(cell)
+    out = []
+    for f in CELL_BOM_FIELDS:
+        material = materials[f]
+        if f == "anode_active" and material == "graphite":
+            natural = cell.get("natural_graphite_share", 0.0)
+            out.append([("graphite-natural", natural), ("graphite-synthetic", 1.0 - natural)])
+        elif material == "pouch-laminate":
+            out.append([("aluminium", 0.6), ("plastics", 0.4)])
+        else:
+            out.append([(material, 1.0)])
+    return out
+
+
+def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
+    """The impact arrays of ``data`` (built on first use, then reused)."""
+    key = (data.version, tuple(str(f) for f in data.folders))
+    if key in _CONTEXTS:
+        return _CONTEXTS[key]
+    regions = tuple(REGION_GRID)
+    grids = build_grids(data)
+    lib = battery.lib
+    cells = data.table("cells")
+    cell_a = np.zeros((len(lib.cells), len(regions)))
+    cell_e = np.zeros_like(cell_a)
+    for i, cid in enumerate(lib.cells):
+        parts = _material_of_parts(data, cells[cid])
+        other = 1000.0 / lib.specific_energy[i] - lib.bom_kg_per_kwh[i].sum()
+        for j, region in enumerate(regions):
+            for kg, mix in zip([*lib.bom_kg_per_kwh[i], other], [*parts, [("plastics", 1.0)]], strict=True):
+                for material, share in mix:
+                    fp = footprint(data, material, region)
+                    cell_a[i, j] += kg * share * fp.a
+                    cell_e[i, j] += kg * share * fp.e
+    part_a = np.zeros((len(lib.architectures), len(regions)))
+    part_e = np.zeros_like(part_a)
+    part_material = {**PART_MATERIAL, "thermal_share": "aluminium"}
+    for i in range(len(lib.architectures)):
+        for j, region in enumerate(regions):
+            for share, field in zip(lib.part_share[i], PACK_PART_FIELDS, strict=True):
+                fp = footprint(data, part_material[field], region)
+                part_a[i, j] += share * fp.a
+                part_e[i, j] += share * fp.e
+    material_a = np.array([[footprint(data, m, r).a for m in MATERIALS] for r in regions])
+    material_e = np.array([[footprint(data, m, r).e for m in MATERIALS] for r in regions])
+    processes, transport, fuels = data.table("processes"), data.table("transport"), data.table("fuels")
+
+    def table_value(table: dict[str, Any], item: str, name: str, file: str) -> float:
+        if item not in table:
+            raise DataError(f"{file} has no {item!r}")
+        return float(table[item].value(name))
+
+    params = {n: data.parameter(n) for n in ("lifetime_km", "vehicle_lifetime_years", "default_year",
+                                             "driver_mass", "road_detour", "intercontinental_sea_km",
+                                             "continental_road_km")}
+    params.update(
+        cell_electricity=table_value(processes, "cell-making", "electricity_per_kwh", "processes.csv"),
+        cell_heat=table_value(processes, "cell-making", "heat_per_kwh", "processes.csv"),
+        pack_assembly_electricity=table_value(processes, "pack-assembly", "electricity_per_kwh", "processes.csv"),
+        vehicle_assembly_electricity=table_value(processes, "vehicle-assembly", "electricity_per_vehicle",
+                                                 "processes.csv"),
+        vehicle_assembly_heat=table_value(processes, "vehicle-assembly", "heat_per_vehicle", "processes.csv"),
+        gas_gwp=table_value(fuels, "natural_gas", "total", "fuels.csv"),
+        truck_gwp=table_value(transport, "truck", "factor", "transport.csv"),
+        ship_gwp=table_value(transport, "container-ship", "factor", "transport.csv"),
+        roro_gwp=table_value(transport, "ro-ro-vessel", "factor", "transport.csv"),
+    )
+    ctx = LcaContext(grids, build_inventory(data), regions, cell_a, cell_e, part_a, part_e, material_a, material_e,
+                     params)
+    _CONTEXTS[key] = ctx
+    return ctx
+
+
+def _region_row(ctx: LcaContext, plant_regions: np.ndarray) -> np.ndarray:
+    lookup = {r: i for i, r in enumerate(ctx.regions)}
+    return np.array([lookup[PLANT_REGION.get(str(r), "world")] for r in plant_regions.tolist()], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Case:
+    """The inputs of the impact step, arrays over cases (countries as ISO codes)."""
+
+    year: np.ndarray
+    lifetime_km: np.ndarray
+    use_country: np.ndarray
+    assembly_country: np.ndarray
+    cell_country: np.ndarray
+    pack_country: np.ndarray
+    energy_wall_kwh_per_100km: np.ndarray
+    curb_mass_kg: np.ndarray
+    motor_kw: np.ndarray
+    wound_rotor: np.ndarray  #: bool: EESM, no magnets
+    segment: np.ndarray
+
+
+def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: Case,
+           recycling: tuple[np.ndarray, np.ndarray], extrapolate: bool = False) -> dict[str, np.ndarray]:
+    """GWP100 of each stage [kg CO2e per car] (module docstring); ``recycling`` is the route's
+    ``(a, e)`` per kg of battery."""
+    p = ctx.parameters
+    years = case.lifetime_km / (p["lifetime_km"] / p["vehicle_lifetime_years"])  # years of use at the mean mileage
+    g = ctx.grids
+    once = np.ones(case.year.shape[0])
+
+    def grid(codes: np.ndarray) -> np.ndarray:  # the production year's intensity [g/kWh]
+        return mean_intensity(g, g.row(codes), case.year, once, extrapolate)
+
+    countries = battery.countries
+    cell_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.cell_country]])
+    pack_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.pack_country]])
+    region_code = np.array([REGION_GRID[r] for r in ctx.regions], dtype=object)
+    g_mat = grid(region_code[cell_region])
+    g_part = grid(region_code[pack_region])
+    g_cell, g_pack = grid(case.cell_country), grid(case.pack_country)
+    g_asm = grid(case.assembly_country)
+    asm_region = _region_row(ctx, _plant_region_of(battery, case.assembly_country))
+    energy, non_cell = pack.energy_kwh, pack.non_cell_mass_kg
+    out: dict[str, np.ndarray] = {}
+    out["materials"] = (energy * (ctx.cell_a[rows.cell, cell_region] + ctx.cell_e[rows.cell, cell_region] * g_mat / 1e3)
+                        + non_cell * (ctx.part_a[rows.architecture, pack_region]
+                                      + ctx.part_e[rows.architecture, pack_region] * g_part / 1e3))
+    out["cell_making"] = energy * (p["cell_electricity"] * g_cell / 1e3 + p["cell_heat"] * p["gas_gwp"])
+    out["pack_assembly"] = energy * p["pack_assembly_electricity"] * g_pack / 1e3
+    a, e = ctx.material_a[asm_region], ctx.material_e[asm_region]
+    g_asm_mat = grid(region_code[asm_region])  # the car's materials: made in its plant's region
+    powertrain = powertrain_kg(ctx.inventory, case.motor_kw, case.wound_rotor)
+    out["powertrain"] = (powertrain * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
+    glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain.sum(axis=1)
+    if np.any(glider_mass <= 0):
+        k = int(np.argmax(glider_mass <= 0))
+        raise DataError(f"case {k}: the battery and powertrain ({pack.mass_kg[k] + powertrain[k].sum():.0f} kg) weigh "
+                        f"more than the car without its driver ({case.curb_mass_kg[k] - p['driver_mass']:.0f} kg)")
+    glider = glider_kg(ctx.inventory, glider_mass, case.segment)
+    out["glider"] = (glider * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
+    out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
+                               + p["vehicle_assembly_heat"] * p["gas_gwp"])
+    out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_region)
+    g_use = mean_intensity(g, g.row(case.use_country), case.year, years, extrapolate)
+    out["use"] = case.energy_wall_kwh_per_100km / 100.0 * case.lifetime_km * g_use / 1e3
+    rubber = MATERIALS.index("rubber")
+    tyre_sets = np.maximum(case.lifetime_km / ctx.inventory.tyre_km_per_set - 1.0, 0.0)  # replacements
+    out["maintenance"] = (tyre_sets * ctx.inventory.tyre_set_kg * (a[:, rubber] + e[:, rubber] * g_asm_mat / 1e3)
+                          + ctx.inventory.maintenance_kg_per_km * case.lifetime_km * a[:, MATERIALS.index("steel")])
+    out["end_of_life"] = pack.mass_kg * (recycling[0] + recycling[1] * g_use / 1e3)
+    return out
+
+
+def _plant_region_of(battery: bm.BatteryContext, codes: np.ndarray) -> np.ndarray:
+    countries = battery.countries
+    rows = countries.index(codes)
+    return np.array(countries.regions, dtype=object)[countries.region[rows]]
+
+
+def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarray:
+    """The car's own leg from its plant to its market [kg CO2e] (the rest of logistics moves the pack)."""
+    p = ctx.parameters
+    car_region = _plant_region_of(battery, case.assembly_country)
+    market = np.array(["china" if c == "CN" else "europe" for c in case.use_country.tolist()], dtype=object)
+    car_t = case.curb_mass_kg / 1000.0
+    road = np.where(case.assembly_country != case.use_country,
+                    car_t * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
+    return road + np.where(car_region != market, car_t * p["intercontinental_sea_km"] * p["roro_gwp"], 0.0)
+
+
+def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, case: Case, rows: bm.Rows,
+               asm_region: np.ndarray) -> np.ndarray:
+    """Transport of the pack (cell plant -> pack plant -> car plant) and of the car to its market.
+
+    A leg between two countries is trucked a typical continental distance (none inside
+    one country); a leg between regions adds a sea crossing (containers for packs, car
+    carriers for cars). Issue 5 replaces this with routed legs between sites.
+    """
+    p = ctx.parameters
+    cell_region = _plant_region_of(battery, case.cell_country)
+    pack_region = _plant_region_of(battery, case.pack_country)
+    car_region = _plant_region_of(battery, case.assembly_country)
+    market = np.array(["china" if c == "CN" else "europe" for c in case.use_country.tolist()], dtype=object)
+
+    def leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray, region_b: np.ndarray,
+            ship: float) -> np.ndarray:
+        road = np.where(a != b, tonnes * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
+        sea = np.where(region_a != region_b, tonnes * p["intercontinental_sea_km"] * ship, 0.0)
+        return road + sea
+
+    pack_t = pack_kg / 1000.0
+    car_t = case.curb_mass_kg / 1000.0
+    return (leg(pack_t, case.cell_country, case.pack_country, cell_region, pack_region, p["ship_gwp"])
+            + leg(pack_t, case.pack_country, case.assembly_country, pack_region, car_region, p["ship_gwp"])
+            + leg(car_t, case.assembly_country, case.use_country, car_region, market, p["roro_gwp"]))

@@ -1,0 +1,73 @@
+"""Run the impact step for a case table after its battery and energy steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from evchain.battery import model as bm
+from evchain.battery.choice import site_country
+from evchain.battery.pack import materials_kg
+from evchain.data.registry import DataSet
+from evchain.lca import model as lm
+from evchain.lca.chain import impact_outputs
+from evchain.study.cases import CaseTable
+
+
+def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
+    """Life-cycle context of cases that carry none (sweeps built from arrays): the defaults."""
+    n = cases.n
+    return {
+        "year": np.full(n, data.parameter("default_year")), "lifetime_km": np.full(n, data.parameter("lifetime_km")),
+        "energy_wall_kwh_per_100km": np.full(n, np.nan), "use_country": np.full(n, "EU", dtype=object),
+        "assembly_site": np.array([data.vehicles[v].meta.get("assembly_site", "FR") if v in data.vehicles else "FR"
+                                   for v in cases.vehicle.tolist()], dtype=object),
+        "recycling_route": np.full(n, "hydrometallurgical", dtype=object), "second_life_share": np.zeros(n),
+        **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
+    }
+
+
+def _codes(data: DataSet, sites: np.ndarray) -> np.ndarray:
+    """Country code of each site id (or code), looked up once per distinct value."""
+    distinct = {s: site_country(data, s) for s in set(sites.tolist())}
+    return np.array([distinct[s] for s in sites.tolist()], dtype=object)
+
+
+def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_approach: str = "cut-off",
+                 extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
+    """Impact outputs of every case with battery data (NaN or None for the others)."""
+    b = cases.battery
+    if not b or all(c is None for c in b["cell"].tolist()):
+        return {}
+    ctx_cols = cases.context or default_context(cases, data)
+    idx = np.flatnonzero(np.array([c is not None for c in b["cell"].tolist()])
+                         & np.isfinite(cases.columns["battery_usable"]))
+    battery = bm.context(data)
+    r = bm.rows(battery, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
+    pack = bm.design(battery, r, cases.columns["battery_usable"][idx])
+    kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, battery.lib.cell_kg_per_kwh, battery.lib.part_kg_per_kg,
+                      r.cell, r.architecture)
+    vehicles = [data.vehicles.get(v) for v in cases.vehicle[idx].tolist()]
+    wall = np.where(np.isfinite(ctx_cols["energy_wall_kwh_per_100km"][idx]),
+                    ctx_cols["energy_wall_kwh_per_100km"][idx], energy["energy_wall_kwh_per_100km"][idx])
+    case = lm.Case(
+        year=ctx_cols["year"][idx], lifetime_km=ctx_cols["lifetime_km"][idx],
+        use_country=ctx_cols["use_country"][idx], assembly_country=_codes(data, ctx_cols["assembly_site"][idx]),
+        cell_country=_codes(data, b["cell_site"][idx]), pack_country=_codes(data, b["pack_site"][idx]),
+        energy_wall_kwh_per_100km=wall, curb_mass_kg=cases.columns["curb_mass"][idx],
+        motor_kw=cases.columns["motor_power"][idx],
+        wound_rotor=np.array([v is not None and ("EESM" in str(v.meta.get("motor", ""))
+                                                 or "wound" in str(v.meta.get("motor", ""))) for v in vehicles]),
+        segment=np.array([str(v.meta.get("segment", "B")) if v is not None else "B" for v in vehicles], dtype=object),
+    )
+    context = {k: v[idx] for k, v in ctx_cols.items()}
+    out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
+    full: dict[str, Any] = {}
+    for name, values in out.items():
+        values = np.asarray(values)
+        column = (np.full(cases.n, None, dtype=object) if values.dtype == object
+                  else np.full(cases.n, False) if values.dtype == bool else np.full(cases.n, np.nan))
+        column[idx] = values
+        full[name] = column
+    return full
