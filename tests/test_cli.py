@@ -188,3 +188,21 @@ def test_data_list_and_show_cover_the_battery_tables(args, expected):
     result = evchain(*args)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+def test_passport_writes_a_document_that_validates_against_the_battery_pass_schemas(tmp_path):
+    from evchain.passport import ASPECTS, validate_passport
+
+    out = tmp_path / "passport.json"
+    done = evchain("passport", DEFAULT_STUDY, "--variant", "r5-lfp-ctp-hu", "--out", out)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    validate_passport({aspect: document[aspect] for aspect in ASPECTS})
+    assert document["CarbonFootprintForBatteries"]["batteryCarbonFootprint"] > 0
+    assert document["MaterialComposition"]["batteryChemistry"]["shortName"] == "LFP"
+
+
+def test_passport_for_an_unknown_variant_is_a_clean_error():
+    done = evchain("passport", DEFAULT_STUDY, "--variant", "r5-5")
+    _assert_clean_failure(done)
+    assert "did you mean 'r5-52'" in done.stderr

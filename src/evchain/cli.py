@@ -98,6 +98,53 @@ def run(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
         _fail(exc)
 
 
+@app.command()
+def passport(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
+             variant: Annotated[str, typer.Option("--variant", "-v", help="the variant whose battery to describe")],
+             out: Annotated[Path | None, typer.Option("--out", help="write the passport JSON to this file")] = None,
+             manufacturer: Annotated[str, typer.Option(help="battery manufacturer named in the passport")] =
+             "unspecified manufacturer",
+             data: DataOption = None) -> None:
+    """Write the EU battery passport (carbon footprint, material composition, circularity,
+    performance; Battery Pass v1.2 schemas) of one variant's battery, validated, as JSON."""
+    try:
+        import json
+
+        from evchain.errors import StudyError, did_you_mean
+        from evchain.passport import build_passport, validate_passport
+        from evchain.run.evaluate import evaluate
+        from evchain.study.load import load_study
+
+        loaded = load_study(study, data or ())
+        ids = [v.id for v in loaded.variants]
+        if variant not in ids:
+            raise StudyError(f"{study}: no variant {variant!r}" + did_you_mean(variant, ids)
+                             + f"; variants: {', '.join(ids)}")
+        spec = loaded.variants[ids.index(variant)]
+        if spec.battery is None:
+            raise StudyError(f"{study}: variant {variant!r} has no battery (its vehicle has no battery data and the "
+                             "variant gives no battery table), so it has no passport")
+        results = evaluate(loaded)
+        case = results.cases()[ids.index(variant)]
+        if case.get("battery_feasible") is False:
+            raise StudyError(f"{study}: variant {variant!r}: its range target cannot be met, so there is no battery")
+        document = build_passport({**case, "evchain_version": results.evchain_version,
+                                   "data_version": results.data_version}, manufacturer=manufacturer,
+                                  model=str(case.get("battery_cell")))
+        validate_passport(document)
+        text = json.dumps({"evchain_version": results.evchain_version, "data_version": results.data_version,
+                           "variant": variant, **document}, indent=2, ensure_ascii=False)
+        if out is not None:
+            try:
+                _write_atomic(out, text + "\n")
+            except OSError as exc:
+                raise EvchainError(f"cannot write the passport to {out}: {exc}") from None
+        else:
+            typer.echo(text)
+    except EvchainError as exc:
+        _fail(exc)
+
+
 @data_app.command("list")
 def data_list(what: Annotated[str, typer.Argument(
         help="vehicles, parameters, cycles, sources, cells, pack_architectures, materials, material_prices, "

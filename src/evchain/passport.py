@@ -121,7 +121,7 @@ MATERIALS = {
     "Si": ("silicon", "7440-21-3"), "Ti": ("titanium", "7440-32-6"), "Pb": ("lead", "7439-92-1"),
 }
 #: Material keys with no single CAS number; left out of ``batteryMaterials``.
-UNLISTED_MATERIALS = frozenset({"plastics", "other"})
+UNLISTED_MATERIALS = frozenset({"plastics", "other", "cell_other"})  # aggregates with no CAS number
 #: Critical raw materials (Regulation (EU) 2024/1252, Annex II) among :data:`MATERIALS`; graphite is
 #: flagged although only natural graphite is critical, as evchain reports natural and synthetic together.
 CRITICAL_RAW_MATERIALS = frozenset({"Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al", "P"})

@@ -59,6 +59,13 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     columns["curb_mass"][idx] = np.where(feasible, new_curb, curb)
     columns["battery_usable"][idx] = np.where(feasible, usable, cases.columns["battery_usable"][idx])
     out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details)
+    cells = data.table("cells")
+    ids = out["battery_cell"]
+    out["battery_chemistry"] = np.array([cells[c].meta["chemistry"] for c in ids.tolist()], dtype=object)
+    out["nominal_voltage_v"] = np.array([cells[c].value("nominal_voltage") for c in ids.tolist()])
+    out["cycle_life"] = np.array([cells[c].value("cycle_life") for c in ids.tolist()])
+    out["cell_site"] = b["cell_site"][idx]
+    out["pack_site"] = b["pack_site"][idx]
     full: dict[str, Any] = {}
     for name, values in out.items():
         column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)
@@ -66,7 +73,8 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
         if values.dtype != object:
             column[idx[~feasible]] = np.nan
         else:
-            column[idx[~feasible]] = None if name not in ("battery_cell", "battery_architecture") else values[~feasible]
+            kept = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
+            column[idx[~feasible]] = values[~feasible] if name in kept else None
         full[name] = column
     feasible_all = np.ones(cases.n, dtype=bool)
     feasible_all[idx] = feasible

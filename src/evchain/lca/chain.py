@@ -99,8 +99,9 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     out["breakeven_km"] = breakeven
     # EU battery carbon-footprint declaration
     battery_legs = stage["logistics"] - lm.car_leg(ctx, battery, case)
-    cf_abs = np.stack([stage["materials"], stage["cell_making"] + stage["pack_assembly"], battery_legs,
-                       stage["end_of_life"]], axis=1) / np.maximum(1.0 - second_life, 1e-12)[:, None]
+    whole = 1.0 / np.maximum(1.0 - second_life, 1e-12)  # the declaration covers the whole battery
+    cf_abs = np.stack([stage["materials"] * whole, (stage["cell_making"] + stage["pack_assembly"]) * whole,
+                       battery_legs, stage["end_of_life"]], axis=1)
     service_kwh = pack.usable_kwh * data.parameter("feqc_per_year") * data.parameter("battery_service_life")
     cf = cf_abs / service_kwh[:, None]
     out["battery_cf_kgco2e_per_kwh"] = cf.sum(axis=1)

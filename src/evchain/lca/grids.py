@@ -99,9 +99,14 @@ def mean_intensity(grids: Grids, rows: np.ndarray, start_year: np.ndarray, years
     cumulative = np.concatenate([np.zeros((table.shape[0], 1)), np.cumsum(padded, axis=1)], axis=1)
 
     def integral(t: np.ndarray) -> np.ndarray:
-        t = np.clip(t + 1.0, 0.0, padded.shape[1] - 1e-9)  # +1: the padding column before year 0
-        whole = np.floor(t).astype(np.int64)
-        return cumulative[rows, whole] + (t - whole) * padded[rows, whole]
+        """∫ from the padding column's start to ``t`` (years from the first year), values held past both ends."""
+        t = t + 1.0  # the padding column before year 0
+        width = padded.shape[1]
+        inside = np.clip(t, 0.0, width - 1e-9)
+        whole = np.floor(inside).astype(np.int64)
+        value = cumulative[rows, whole] + (inside - whole) * padded[rows, whole]
+        value = value + np.maximum(t - width, 0.0) * padded[rows, -1]  # beyond the end: the last year, held
+        return value + np.minimum(t, 0.0) * padded[rows, 0]  # before the start: the first year, held
 
     return (integral(end) - integral(first)) / span
 

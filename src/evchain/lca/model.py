@@ -15,8 +15,10 @@ in the production year [g/kWh], ``a_m`` and ``e_m`` a material's non-electric fo
     maintenance      tyres and consumables
     end_of_life      m_pack (a_route + e_route g_use / 1000)          battery recycling
 
-Materials are made in the region of the cell plant (China, Europe, or the world average
-for others) on that region's grid; parts with no regional figure use the world one.
+The cells' materials are made in ``materials_region`` (China by default, where most
+cathode and anode material is made; a study may say Europe or the world) on that region's
+grid; the pack's other parts in the pack plant's region, the car's in its plant's region.
+A material with no figure for a region uses the world one.
 The petrol counterpart of the segment emits its production footprint plus fuel well to
 wheel over the same distance; the break-even distance is where the two lines cross.
 """
@@ -178,6 +180,7 @@ class Case:
     motor_kw: np.ndarray
     wound_rotor: np.ndarray  #: bool: EESM, no magnets
     segment: np.ndarray
+    materials_region: np.ndarray  #: where the cells' materials are made: china, europe or world
 
 
 def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: Case,
@@ -193,7 +196,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
         return mean_intensity(g, g.row(codes), case.year, once, extrapolate)
 
     countries = battery.countries
-    cell_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.cell_country]])
+    lookup = {r: i for i, r in enumerate(ctx.regions)}
+    cell_region = np.array([lookup[r] for r in case.materials_region.tolist()], dtype=np.int64)
     pack_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.pack_country]])
     region_code = np.array([REGION_GRID[r] for r in ctx.regions], dtype=object)
     g_mat = grid(region_code[cell_region])

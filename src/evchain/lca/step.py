@@ -24,6 +24,7 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
         "assembly_site": np.array([data.vehicles[v].meta.get("assembly_site", "FR") if v in data.vehicles else "FR"
                                    for v in cases.vehicle.tolist()], dtype=object),
         "recycling_route": np.full(n, "hydrometallurgical", dtype=object), "second_life_share": np.zeros(n),
+        "materials_region": np.full(n, "china", dtype=object),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
     }
 
@@ -60,13 +61,22 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         wound_rotor=np.array([v is not None and ("EESM" in str(v.meta.get("motor", ""))
                                                  or "wound" in str(v.meta.get("motor", ""))) for v in vehicles]),
         segment=np.array([str(v.meta.get("segment", "B")) if v is not None else "B" for v in vehicles], dtype=object),
+        materials_region=ctx_cols["materials_region"][idx],
     )
     context = {k: v[idx] for k, v in ctx_cols.items()}
     out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
+    out["year"] = case.year.astype(np.int64)
+    out["use_country"] = case.use_country
+    if details:
+        recycled = np.empty(idx.size, dtype=object)
+        for i in range(idx.size):
+            recycled[i] = {e: float(context[f"recycled_{e}"][i]) for e in ("Co", "Li", "Ni")
+                           if np.isfinite(context[f"recycled_{e}"][i])}
+        out["recycled_content"] = recycled
     full: dict[str, Any] = {}
     for name, values in out.items():
         values = np.asarray(values)
-        column = (np.full(cases.n, None, dtype=object) if values.dtype == object
+        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iu"
                   else np.full(cases.n, False) if values.dtype == bool else np.full(cases.n, np.nan))
         column[idx] = values
         full[name] = column

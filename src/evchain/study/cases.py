@@ -99,6 +99,7 @@ def _context_columns(study: Study) -> dict[str, np.ndarray]:
                                    for c, veh in zip(contexts, vehicles, strict=True)], dtype=object),
         "recycling_route": np.array([c.get("recycling_route", default_route) for c in contexts], dtype=object),
         "second_life_share": np.array([c.get("second_life_share", 0.0) for c in contexts]),
+        "materials_region": np.array([c.get("materials_region", "china") for c in contexts], dtype=object),
     }
     for element in ("Co", "Li", "Ni"):
         out[f"recycled_{element}"] = np.array([c.get("recycled_content", {}).get(element, np.nan) for c in contexts])

@@ -190,6 +190,8 @@ def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: in
             out[key] = check_site(data, value) if key == "assembly_site" else _check_country(data, value)
         except DataError as exc:
             problems.append(f"{_where(path, text, loc(key))}: {exc}")
+    if battery.get("materials_region") is not None:
+        out["materials_region"] = battery.pop("materials_region")
     for key in ("recycled_content", "recycling_route", "second_life_share"):
         if battery.get(key) is None:
             continue

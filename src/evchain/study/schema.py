@@ -68,6 +68,9 @@ class BatterySpec(BaseModel):
     recycled_content: dict[str, Quantity] | None = Field(
         default=None, description="recycled shares in the active materials, e.g. { Co = 0.16, Li = '6 %', Ni = 0.06 }")
     recycling_route: str | None = Field(default=None, description="pyrometallurgical, hydrometallurgical or direct")
+    materials_region: str | None = Field(
+        default=None, pattern=r"^(china|europe|world)$",
+        description="where the cells' materials are made (default china, where most cathode and anode material is)")
     second_life_share: Quantity | None = Field(
         default=None, description="share of the battery's burden given to a second life (0 to 1)")
 

@@ -1,0 +1,146 @@
+"""Life-cycle step: the use stage, grids per step, recycling balance, the EU declaration, circularity."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from evchain import evaluate, load_study
+from evchain.data.registry import load_data
+from evchain.errors import StudyError
+
+HEADER = '[study]\nname = "lca test"\n{extra}\n'
+
+
+def _run(tmp_path: Path, *variants: str, extra: str = "", data: str = "") -> dict[str, dict]:
+    text = HEADER.format(extra=extra + (f'\ndata = ["{data}"]' if data else "")) + "\n".join(variants)
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    return {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+
+
+def _variant(vid: str, vehicle: str = "renault-5-etech-52", **fields: str) -> str:
+    return "\n".join(["[[variants]]", f'id = "{vid}"', f'vehicle = "{vehicle}"',
+                      *[f"{k} = {v}" for k, v in fields.items()]]) + "\n"
+
+
+def _flat_grid(folder: Path, code: str, g: float) -> None:
+    rows = "".join(f"{code},{y},{g},g/kWh,,,ember-owid-2025,,flat test grid\n" for y in range(2015, 2061))
+    (folder / "grid_intensity.csv").write_text("country,year,value,unit,low,high,source,estimate,note\n" + rows,
+                                               encoding="utf-8")
+
+
+def test_use_stage_is_consumption_times_grid_times_distance_exactly(tmp_path):
+    grid = tmp_path / "grid"
+    grid.mkdir()
+    _flat_grid(grid, "FR", 57.0)
+    cases = _run(tmp_path, _variant("a", energy_wall_kwh_per_100km="15.2", use_country='"FR"',
+                                    lifetime_km='"180,000 km"'), data="grid")
+    use = cases["a"]["gwp_by_stage_kgco2e"]["use"]
+    assert use == pytest.approx(15.2 / 100 * 180_000 * 57.0 / 1000, rel=1e-12)
+    assert cases["a"]["cycle"] == "given"  # the drive cycle was skipped
+
+
+def test_stages_add_up_and_per_km_is_total_over_distance(tmp_path):
+    case = _run(tmp_path, _variant("a", use_country='"FR"'))["a"]
+    assert sum(case["gwp_by_stage_kgco2e"].values()) == pytest.approx(case["gwp_total_kgco2e"], rel=1e-12)
+    km = load_data().parameter("lifetime_km")
+    assert case["gwp_per_km_gco2e"] == pytest.approx(1000 * case["gwp_total_kgco2e"] / km, rel=1e-12)
+    assert all(v >= 0 for v in case["gwp_by_stage_kgco2e"].values())
+
+
+def test_each_step_runs_on_its_own_grid(tmp_path):
+    """Cells made in China emit more in cell making than cells made in France; driving in Poland more than in
+    Sweden; nothing else changes with the use country except the car's own trip to its market."""
+    cases = _run(tmp_path,
+                 _variant("cn", battery='{ cell_site = "CN", pack_site = "douai" }', use_country='"FR"'),
+                 _variant("fr", battery='{ cell_site = "FR", pack_site = "douai" }', use_country='"FR"'),
+                 _variant("pl", use_country='"PL"'), _variant("se", use_country='"SE"'))
+    assert cases["cn"]["gwp_by_stage_kgco2e"]["cell_making"] > 3 * cases["fr"]["gwp_by_stage_kgco2e"]["cell_making"]
+    assert cases["pl"]["gwp_by_stage_kgco2e"]["use"] > 5 * cases["se"]["gwp_by_stage_kgco2e"]["use"]
+    for stage in ("materials", "cell_making", "glider", "powertrain", "vehicle_assembly"):
+        assert cases["pl"]["gwp_by_stage_kgco2e"][stage] == pytest.approx(cases["se"]["gwp_by_stage_kgco2e"][stage])
+
+
+def test_recycling_recovers_nothing_that_did_not_go_in(tmp_path):
+    cases = _run(tmp_path, *[_variant(route, battery=f'{{ recycling_route = "{route}" }}')
+                             for route in ("pyrometallurgical", "hydrometallurgical", "direct")])
+    for case in cases.values():
+        materials = case["battery_materials_kg"]
+        contained = sum(materials[e] for e in ("Li", "Ni", "Co", "Mn", "Cu", "Al", "graphite"))
+        assert 0 <= case["battery_recovered_kg"] <= contained + 1e-9
+        assert case["gwp_eol_credit_kgco2e"] <= 0
+    assert cases["pyrometallurgical"]["battery_recovered_kg"] < cases["hydrometallurgical"]["battery_recovered_kg"]
+
+
+def test_cff_total_adds_the_credit_to_the_cut_off_total(tmp_path):
+    cut = _run(tmp_path, _variant("a"))["a"]
+    cff = _run(tmp_path, _variant("a"), extra='eol_approach = "cff"')["a"]
+    assert cff["gwp_total_kgco2e"] == pytest.approx(cut["gwp_total_kgco2e"] + cut["gwp_eol_credit_kgco2e"], rel=1e-12)
+
+
+def test_battery_declaration_is_its_stages_over_the_energy_of_its_service_life(tmp_path):
+    case = _run(tmp_path, _variant("a"))["a"]
+    data = load_data()
+    service = case["pack_usable_kwh"] * data.parameter("feqc_per_year") * data.parameter("battery_service_life")
+    stages = case["battery_cf_by_stage_kgco2e_per_kwh"]
+    assert set(stages) == {"raw_material_acquisition", "main_production", "distribution", "end_of_life"}
+    assert sum(stages.values()) == pytest.approx(case["battery_cf_kgco2e_per_kwh"], rel=1e-12)
+    assert case["battery_cf_total_kgco2e"] / service == pytest.approx(case["battery_cf_kgco2e_per_kwh"], rel=1e-12)
+
+
+def test_second_life_takes_its_share_of_making_the_battery(tmp_path):
+    cases = _run(tmp_path, _variant("new"), _variant("half", battery="{ second_life_share = 0.5 }"))
+    for stage in ("materials", "cell_making"):
+        assert cases["half"]["gwp_by_stage_kgco2e"][stage] == pytest.approx(
+            0.5 * cases["new"]["gwp_by_stage_kgco2e"][stage], rel=1e-12)
+    assert cases["half"]["battery_cf_kgco2e_per_kwh"] == pytest.approx(cases["new"]["battery_cf_kgco2e_per_kwh"])
+
+
+def test_recycled_content_is_checked_against_the_2031_and_2036_minimums(tmp_path):
+    cases = _run(tmp_path,
+                 _variant("both", battery='{ recycled_content = { Co = 0.30, Li = "15 %", Ni = 0.2 } }'),
+                 _variant("only-2031", battery='{ recycled_content = { Co = 0.2, Li = 0.07, Ni = 0.07 } }'),
+                 _variant("none", battery='{ recycled_content = { Co = 0.0, Li = 0.0, Ni = 0.0 } }'))
+    assert (cases["both"]["recycled_content_meets_2031"], cases["both"]["recycled_content_meets_2036"]) == (True, True)
+    assert (cases["only-2031"]["recycled_content_meets_2031"],
+            cases["only-2031"]["recycled_content_meets_2036"]) == (True, False)
+    assert cases["none"]["recycled_content_meets_2031"] is False
+
+
+def test_breakeven_is_where_the_electric_and_petrol_lines_cross(tmp_path):
+    case = _run(tmp_path, _variant("a", use_country='"PL"'))["a"]
+    stages = case["gwp_by_stage_kgco2e"]
+    km = load_data().parameter("lifetime_km")
+    ev_fixed, ev_per_km = case["gwp_total_kgco2e"] - stages["use"], stages["use"] / km
+    petrol = load_data().table("petrol_counterparts")["B"]
+    production = petrol.value("production_gwp")
+    per_km = (case["gwp_petrol_counterpart_kgco2e"] - production) / km
+    d = case["breakeven_km"]
+    assert ev_fixed + ev_per_km * d == pytest.approx(production + per_km * d, rel=1e-9)
+    assert case["critical_materials_kg"]["rare_earths"] == 0.0  # the Renault 5's wound-rotor motor has no magnets
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"use_country": '"FRA"'}, r"no electricity data for country 'FRA' \(did you mean 'FR'"),
+    ({"assembly_site": '"duoai"'}, r"unknown site 'duoai' \(did you mean 'douai'"),
+    ({"lifetime_km": '"200,000 kWh"'}, r"does not fit"),
+    ({"battery": '{ recycled_content = { Co = 1.6 } }'}, r"recycled_content Co = 1.6 must be a share from 0 to 1"),
+    ({"battery": '{ recycled_content = { Mn = 0.1 } }'}, r"'Mn' is not one of Co, Li, Ni, Pb"),
+    ({"battery": '{ recycling_route = "pyro" }'},
+     r"unknown recycling route 'pyro'.*known: direct, hydrometallurgical, pyrometallurgical"),
+    ({"battery": '{ second_life_share = 1.5 }'}, r"second_life_share 1.5 must be a share from 0 to 1"),
+])
+def test_bad_life_cycle_inputs_get_clear_errors(tmp_path, fields, message):
+    with pytest.raises(StudyError, match=message):
+        _run(tmp_path, _variant("a", **fields))
+
+
+def test_a_year_beyond_the_grid_data_needs_extrapolation(tmp_path):
+    with pytest.raises(Exception, match=r"not known for 2048-2062.*allow extrapolation"):
+        _run(tmp_path, _variant("a", year="2048"))
+    case = _run(tmp_path, _variant("a", year="2048"), extra="extrapolate_grid = true")["a"]
+    assert math.isfinite(case["gwp_total_kgco2e"])
