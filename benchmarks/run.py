@@ -114,6 +114,51 @@ def closure_seconds(n: int) -> float:
     return time.perf_counter() - start
 
 
+def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
+    """The whole chain (battery, vehicle, energy, impact) per second, with the drive cycle or with
+    the consumption given; and the peak memory it adds per case."""
+    from evchain.battery.vehicle import apply_battery
+    from evchain.data.registry import load_data
+    from evchain.energy.model import energy_use
+    from evchain.lca.step import apply_impact, default_context
+    from evchain.study.cases import cases_from_arrays
+
+    data = load_data()
+    rng = np.random.default_rng(4)
+    cases = cases_from_arrays(data, n, "renault-5-etech-52", cycle="wltc-class3b",
+                              curb_mass=rng.uniform(1300, 1600, n), battery_usable=rng.uniform(35, 60, n))
+    cells = np.array(["lfp-prismatic", "nmc811-pouch"], dtype=object)
+    sites = np.array(["CN", "FR", "HU", "aesc-douai"], dtype=object)
+    cases.battery = {
+        "cell": cells[rng.integers(0, 2, n)], "architecture": np.full(n, "cell-to-pack", dtype=object),
+        "cell_site": sites[rng.integers(0, 4, n)], "pack_site": sites[rng.integers(0, 4, n)],
+        "target_range": np.full(n, np.nan), "ref_cell": np.full(n, "nmc811-pouch", dtype=object),
+        "ref_architecture": np.full(n, "module-to-pack", dtype=object), "ref_usable": np.full(n, 52.0),
+    }
+    cases.context = default_context(cases, data)
+    cases.context["use_country"] = np.array(["FR", "DE", "PL", "ES"], dtype=object)[rng.integers(0, 4, n)]
+    if consumption_given:
+        cases.context["energy_wall_kwh_per_100km"] = rng.uniform(12.0, 18.0, n)
+
+    def chain(c):
+        c, _ = apply_battery(c, data, details=False)
+        energy = ({"energy_wall_kwh_per_100km": c.context["energy_wall_kwh_per_100km"]} if consumption_given
+                  else energy_use(c, data, phases=False))
+        return apply_impact(c, energy, data, details=False)
+
+    chain(cases.take(slice(0, 10)))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    start = time.perf_counter()
+    out = chain(cases)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    outputs = sum(v.nbytes for v in out.values() if isinstance(v, np.ndarray) and v.dtype != object)
+    tag = "consumption_given" if consumption_given else "with_cycle"
+    return {f"chain_{tag}_cars_per_s": n / seconds,
+            f"chain_{tag}_peak_growth_bytes_per_case": max(peak - before, 0) / n,
+            f"chain_{tag}_outputs_bytes_per_case": outputs / n}
+
+
 def _command_seconds(args: list[str], repeat: int = 3) -> float:
     exe = str(Path(sys.executable).parent / "evchain")
     best = float("inf")
@@ -137,6 +182,8 @@ def main() -> None:
     figures["battery_designs_with_cost_per_s_one_core"] = battery_designs_per_s(n_batch)
     n_closure = 20_000 if args.quick else 100_000
     figures[f"battery_range_closure_{n_closure}_cars_s"] = closure_seconds(n_closure)
+    figures.update(chain_per_s(20_000 if args.quick else 100_000, consumption_given=False))
+    figures.update(chain_per_s(100_000 if args.quick else 1_000_000, consumption_given=True))
     figures["cli_help_s"] = _command_seconds(["--help"])
     figures["default_study_cold_start_s"] = _command_seconds(["run", "examples/default.toml"])
     if args.json:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery.library import Library
 from evchain.data.registry import DataSet
 from evchain.errors import DataError
@@ -64,8 +65,7 @@ class Countries:
 
     def index(self, codes: np.ndarray) -> np.ndarray:
         """Row of each country code."""
-        lookup = {c: i for i, c in enumerate(self.codes)}
-        return np.array([lookup[c] for c in codes.tolist()], dtype=np.int64)
+        return map_values(codes, self.codes.index, np.int64)
 
 
 def build_countries(data: DataSet) -> Countries:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery.materials import material_split
 from evchain.data.registry import DataSet
 from evchain.data.tables import Record
@@ -98,13 +99,11 @@ class Library:
 
     def cell_index(self, ids: np.ndarray) -> np.ndarray:
         """Row of each cell id (ids validated upstream)."""
-        lookup = {c: i for i, c in enumerate(self.cells)}
-        return np.array([lookup[c] for c in ids.tolist()], dtype=np.int64)
+        return map_values(ids, self.cells.index, np.int64)
 
     def architecture_index(self, ids: np.ndarray) -> np.ndarray:
         """Row of each architecture id."""
-        lookup = {a: i for i, a in enumerate(self.architectures)}
-        return np.array([lookup[a] for a in ids.tolist()], dtype=np.int64)
+        return map_values(ids, self.architectures.index, np.int64)
 
 
 def _price(data: DataSet, price_id: str, cell: str) -> float:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery.choice import site_country
 from evchain.battery.cost import PACK_CATEGORIES, Countries, build_countries, capital_recovery_factor, pack_cost
 from evchain.battery.library import Library, build_library
@@ -69,9 +70,11 @@ class Rows:
 def rows(ctx: BatteryContext, data: DataSet, cell: np.ndarray, architecture: np.ndarray, cell_site: np.ndarray,
          pack_site: np.ndarray) -> Rows:
     """Rows of ids (validated upstream); sites become their countries."""
-    to_country = np.vectorize(lambda s: site_country(data, s), otypes=[object])
+    def country_row(site: Any) -> int:
+        return ctx.countries.codes.index(site_country(data, site))
+
     return Rows(ctx.lib.cell_index(cell), ctx.lib.architecture_index(architecture),
-                ctx.countries.index(to_country(cell_site)), ctx.countries.index(to_country(pack_site)))
+                map_values(cell_site, country_row, np.int64), map_values(pack_site, country_row, np.int64))
 
 
 def design(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray) -> PackDesign:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -24,9 +25,9 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     """Cases with their pack's mass and size applied, and the battery outputs (arrays over
     all cases; NaN or None for cases without battery data)."""
     b = cases.battery
-    if not b or all(c is None for c in b["cell"].tolist()):
+    if not b or not (b["cell"] != None).any():  # noqa: E711
         return cases, {}
-    idx = np.flatnonzero(np.array([c is not None for c in b["cell"].tolist()]))
+    idx = np.flatnonzero(b["cell"] != None)  # noqa: E711 (element-wise on an object array)
     ctx = bm.context(data)
     r = bm.rows(ctx, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
     r_ref = bm.rows(ctx, data, b["ref_cell"][idx], b["ref_architecture"][idx], b["cell_site"][idx],
@@ -61,9 +62,9 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details)
     cells = data.table("cells")
     ids = out["battery_cell"]
-    out["battery_chemistry"] = np.array([cells[c].meta["chemistry"] for c in ids.tolist()], dtype=object)
-    out["nominal_voltage_v"] = np.array([cells[c].value("nominal_voltage") for c in ids.tolist()])
-    out["cycle_life"] = np.array([cells[c].value("cycle_life") for c in ids.tolist()])
+    out["battery_chemistry"] = map_values(ids, lambda c: cells[c].meta["chemistry"])
+    out["nominal_voltage_v"] = map_values(ids, lambda c: cells[c].value("nominal_voltage"), np.float64)
+    out["cycle_life"] = map_values(ids, lambda c: cells[c].value("cycle_life"), np.float64)
     out["cell_site"] = b["cell_site"][idx]
     out["pack_site"] = b["pack_site"][idx]
     full: dict[str, Any] = {}

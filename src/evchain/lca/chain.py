@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery import model as bm
 from evchain.battery.materials import formula_fractions
 from evchain.data.registry import DataSet
@@ -59,7 +60,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     route = context["recycling_route"]
     routes = data.table("eol_routes")
     route_ids = sorted(routes)
-    route_row = np.array([route_ids.index(r) for r in route.tolist()], dtype=np.int64)
+    route_row = map_values(route, route_ids.index, np.int64)
     route_a = np.array([routes[r].get("gwp", 0.0) for r in route_ids])[route_row]
     route_e = np.array([routes[r].get("electricity", 0.0) for r in route_ids])[route_row]
     stage = lm.stages(ctx, battery, rows, pack, case, (route_a, route_e), extrapolate)
@@ -85,9 +86,9 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     }
     # petrol counterpart of the segment, over the same distance
     petrol = data.table("petrol_counterparts")
-    seg = np.array([s if s in petrol else "B" for s in case.segment.tolist()], dtype=object)
-    production = np.array([petrol[s].value("production_gwp") for s in seg.tolist()])
-    fuel = np.array([petrol[s].value("fuel_consumption") for s in seg.tolist()])  # l/100 km
+    seg = map_values(case.segment, lambda s: s if s in petrol else "B")
+    production = map_values(seg, lambda s: petrol[s].value("production_gwp"), np.float64)
+    fuel = map_values(seg, lambda s: petrol[s].value("fuel_consumption"), np.float64)  # l/100 km
     wtw = data.table("fuels")["petrol"].value("well_to_wheel")
     petrol_per_km = fuel / 100.0 * wtw
     out["gwp_petrol_counterpart_kgco2e"] = production + petrol_per_km * case.lifetime_km

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evchain.arrays import rows_of
 from evchain.data.registry import DataSet
 from evchain.errors import DataError, did_you_mean
 
@@ -31,14 +32,9 @@ class Grids:
     def row(self, codes: np.ndarray) -> np.ndarray:
         """Row of each country code; a clear error names the known ones."""
         lookup = {c: i for i, c in enumerate(self.countries)}
-        out = np.empty(len(codes), dtype=np.int64)
-        for i, code in enumerate(codes.tolist()):
-            if code not in lookup:
-                raise DataError(f"no electricity carbon intensity for country {code!r}"
-                                + did_you_mean(str(code), self.countries)
-                                + f"; known: {', '.join(self.countries)}")
-            out[i] = lookup[code]
-        return out
+        return rows_of(codes, lookup, lambda code: DataError(
+            f"no electricity carbon intensity for country {code!r}" + did_you_mean(str(code), self.countries)
+            + f"; known: {', '.join(self.countries)}"))
 
     @property
     def last_year(self) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.data.registry import DataSet
 from evchain.data.tables import Record
 from evchain.errors import DataError
@@ -113,5 +114,5 @@ def glider_kg(inv: Inventory, glider_mass: np.ndarray, segment: np.ndarray) -> n
     table = np.array([inv.glider_shares[n] for n in names])
     lookup = {n: i for i, n in enumerate(names)}
     fallback = lookup.get("B", 0)
-    rows = np.array([lookup.get(str(s), fallback) for s in segment.tolist()], dtype=np.int64)
+    rows = map_values(segment, lambda s: lookup.get(str(s), fallback), np.int64)
     return glider_mass[:, None] * table[rows]

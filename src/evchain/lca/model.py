@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
@@ -161,8 +162,7 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
 
 
 def _region_row(ctx: LcaContext, plant_regions: np.ndarray) -> np.ndarray:
-    lookup = {r: i for i, r in enumerate(ctx.regions)}
-    return np.array([lookup[PLANT_REGION.get(str(r), "world")] for r in plant_regions.tolist()], dtype=np.int64)
+    return map_values(plant_regions, lambda r: ctx.regions.index(PLANT_REGION.get(str(r), "world")), np.int64)
 
 
 @dataclass(frozen=True)
@@ -196,8 +196,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
         return mean_intensity(g, g.row(codes), case.year, once, extrapolate)
 
     countries = battery.countries
-    lookup = {r: i for i, r in enumerate(ctx.regions)}
-    cell_region = np.array([lookup[r] for r in case.materials_region.tolist()], dtype=np.int64)
+    cell_region = map_values(case.materials_region, ctx.regions.index, np.int64)
     pack_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.pack_country]])
     region_code = np.array([REGION_GRID[r] for r in ctx.regions], dtype=object)
     g_mat = grid(region_code[cell_region])
@@ -238,15 +237,14 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
 
 def _plant_region_of(battery: bm.BatteryContext, codes: np.ndarray) -> np.ndarray:
     countries = battery.countries
-    rows = countries.index(codes)
-    return np.array(countries.regions, dtype=object)[countries.region[rows]]
+    return map_values(codes, lambda c: countries.regions[countries.region[countries.codes.index(c)]])
 
 
 def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarray:
     """The car's own leg from its plant to its market [kg CO2e] (the rest of logistics moves the pack)."""
     p = ctx.parameters
     car_region = _plant_region_of(battery, case.assembly_country)
-    market = np.array(["china" if c == "CN" else "europe" for c in case.use_country.tolist()], dtype=object)
+    market = map_values(case.use_country, lambda c: "china" if c == "CN" else "europe")
     car_t = case.curb_mass_kg / 1000.0
     road = np.where(case.assembly_country != case.use_country,
                     car_t * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
@@ -265,7 +263,7 @@ def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray,
     cell_region = _plant_region_of(battery, case.cell_country)
     pack_region = _plant_region_of(battery, case.pack_country)
     car_region = _plant_region_of(battery, case.assembly_country)
-    market = np.array(["china" if c == "CN" else "europe" for c in case.use_country.tolist()], dtype=object)
+    market = map_values(case.use_country, lambda c: "china" if c == "CN" else "europe")
 
     def leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray, region_b: np.ndarray,
             ship: float) -> np.ndarray:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import map_values
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.battery.pack import materials_kg
@@ -21,8 +22,8 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
     return {
         "year": np.full(n, data.parameter("default_year")), "lifetime_km": np.full(n, data.parameter("lifetime_km")),
         "energy_wall_kwh_per_100km": np.full(n, np.nan), "use_country": np.full(n, "EU", dtype=object),
-        "assembly_site": np.array([data.vehicles[v].meta.get("assembly_site", "FR") if v in data.vehicles else "FR"
-                                   for v in cases.vehicle.tolist()], dtype=object),
+        "assembly_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("assembly_site", "FR")
+                                    if v in data.vehicles else "FR"),
         "recycling_route": np.full(n, "hydrometallurgical", dtype=object), "second_life_share": np.zeros(n),
         "materials_region": np.full(n, "china", dtype=object),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
@@ -31,25 +32,28 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
 
 def _codes(data: DataSet, sites: np.ndarray) -> np.ndarray:
     """Country code of each site id (or code), looked up once per distinct value."""
-    distinct = {s: site_country(data, s) for s in set(sites.tolist())}
-    return np.array([distinct[s] for s in sites.tolist()], dtype=object)
+    return map_values(sites, lambda s: site_country(data, s))
+
+
+def _wound_rotor(data: DataSet, vehicle: str) -> bool:
+    motor = str(data.vehicles[vehicle].meta.get("motor", "")) if vehicle in data.vehicles else ""
+    return "EESM" in motor or "wound" in motor
 
 
 def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_approach: str = "cut-off",
                  extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
     """Impact outputs of every case with battery data (NaN or None for the others)."""
     b = cases.battery
-    if not b or all(c is None for c in b["cell"].tolist()):
+    if not b or not (b["cell"] != None).any():  # noqa: E711 (element-wise on an object array)
         return {}
     ctx_cols = cases.context or default_context(cases, data)
-    idx = np.flatnonzero(np.array([c is not None for c in b["cell"].tolist()])
-                         & np.isfinite(cases.columns["battery_usable"]))
+    idx = np.flatnonzero((b["cell"] != None) & np.isfinite(cases.columns["battery_usable"]))  # noqa: E711
     battery = bm.context(data)
     r = bm.rows(battery, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
     pack = bm.design(battery, r, cases.columns["battery_usable"][idx])
     kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, battery.lib.cell_kg_per_kwh, battery.lib.part_kg_per_kg,
                       r.cell, r.architecture)
-    vehicles = [data.vehicles.get(v) for v in cases.vehicle[idx].tolist()]
+    vehicle_ids = cases.vehicle[idx]
     wall = np.where(np.isfinite(ctx_cols["energy_wall_kwh_per_100km"][idx]),
                     ctx_cols["energy_wall_kwh_per_100km"][idx], energy["energy_wall_kwh_per_100km"][idx])
     case = lm.Case(
@@ -58,9 +62,9 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         cell_country=_codes(data, b["cell_site"][idx]), pack_country=_codes(data, b["pack_site"][idx]),
         energy_wall_kwh_per_100km=wall, curb_mass_kg=cases.columns["curb_mass"][idx],
         motor_kw=cases.columns["motor_power"][idx],
-        wound_rotor=np.array([v is not None and ("EESM" in str(v.meta.get("motor", ""))
-                                                 or "wound" in str(v.meta.get("motor", ""))) for v in vehicles]),
-        segment=np.array([str(v.meta.get("segment", "B")) if v is not None else "B" for v in vehicles], dtype=object),
+        wound_rotor=map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool),
+        segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
+                           if v in data.vehicles else "B"),
         materials_region=ctx_cols["materials_region"][idx],
     )
     context = {k: v[idx] for k, v in ctx_cols.items()}
