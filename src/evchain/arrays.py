@@ -7,6 +7,8 @@ and mapping the distinct values keeps a million cases to milliseconds.
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +17,25 @@ import numpy as np
 #: Above this many elements, pandas' hash-based factorize (C) is used instead of a dict loop.
 _PANDAS_FROM = 20_000
 
+#: Factorisations of large arrays still alive, by id (entries drop when their array is freed):
+#: the steps of a run map the same columns many times.
+_FACTORS: dict[int, tuple[Any, list[Any], np.ndarray]] = {}
+
 
 def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
     """Distinct values (first-appearance order) and each element's index among them."""
+    key = id(values)
+    hit = _FACTORS.get(key)
+    if hit is not None and hit[0]() is values:
+        return hit[1], hit[2]
+    uniques, codes = _factorize(values)
+    if values.shape[0] >= _PANDAS_FROM:
+        with contextlib.suppress(TypeError):  # not weak-referenceable: no cache
+            _FACTORS[key] = (weakref.ref(values, lambda _: _FACTORS.pop(key, None)), uniques, codes)
+    return uniques, codes
+
+
+def _factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
     if values.shape[0] >= _PANDAS_FROM:
         import pandas as pd
 
@@ -31,7 +49,7 @@ def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
 
 def map_values(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
     """``function`` applied to each element, computed once per distinct value."""
-    uniques, codes = factorize(np.asarray(values, dtype=object))
+    uniques, codes = factorize(values if values.dtype == object else np.asarray(values, dtype=object))
     mapped = np.array([function(u) for u in uniques], dtype=dtype)
     return mapped[codes] if len(uniques) else np.empty(0, dtype=dtype)
 
@@ -44,3 +62,11 @@ def rows_of(values: np.ndarray, lookup: dict[Any, int], on_missing: Callable[[An
         return lookup[value]
 
     return map_values(values, row, dtype=np.int64)
+
+
+def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``values[index]``, or ``values`` itself when ``index`` selects every element in order (so that
+    cached factorisations of the whole column keep applying)."""
+    if index.shape[0] == values.shape[0]:
+        return values
+    return values[index]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import map_values, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -29,9 +29,10 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
         return cases, {}
     idx = np.flatnonzero(b["cell"] != None)  # noqa: E711 (element-wise on an object array)
     ctx = bm.context(data)
-    r = bm.rows(ctx, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
-    r_ref = bm.rows(ctx, data, b["ref_cell"][idx], b["ref_architecture"][idx], b["cell_site"][idx],
-                    b["pack_site"][idx])
+    r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
+                subset(b["pack_site"], idx))
+    r_ref = bm.rows(ctx, data, subset(b["ref_cell"], idx), subset(b["ref_architecture"], idx),
+                    subset(b["cell_site"], idx), subset(b["pack_site"], idx))
     curb = cases.columns["curb_mass"][idx]
     base = curb - bm.design(ctx, r_ref, b["ref_usable"][idx]).mass_kg  # the car without its pack
     usable = cases.columns["battery_usable"][idx].copy()
@@ -65,10 +66,14 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     out["battery_chemistry"] = map_values(ids, lambda c: cells[c].meta["chemistry"])
     out["nominal_voltage_v"] = map_values(ids, lambda c: cells[c].value("nominal_voltage"), np.float64)
     out["cycle_life"] = map_values(ids, lambda c: cells[c].value("cycle_life"), np.float64)
-    out["cell_site"] = b["cell_site"][idx]
-    out["pack_site"] = b["pack_site"][idx]
+    out["cell_site"] = subset(b["cell_site"], idx)
+    out["pack_site"] = subset(b["pack_site"], idx)
     full: dict[str, Any] = {}
+    everyone = idx.size == cases.n and bool(feasible.all())
     for name, values in out.items():
+        if everyone:  # no case to blank: the arrays are the columns
+            full[name] = values
+            continue
         column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)
         column[idx] = values
         if values.dtype != object:

@@ -55,7 +55,8 @@ def _credit_per_kg(data: DataSet, element: str) -> float:
 def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: lm.Case,
                    materials_kg: np.ndarray, context: dict[str, np.ndarray], eol_approach: str = "cut-off",
                    extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
-    """Every impact output (module docstring), arrays over cases."""
+    """Every impact output (module docstring), arrays over cases. ``materials_kg`` has the columns
+    Li, Ni, Co, Mn, graphite, Cu, Al [kg per pack]."""
     ctx = lm.context(data, battery)
     route = context["recycling_route"]
     routes = data.table("eol_routes")
@@ -69,7 +70,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     for name in battery_stages:  # a second life carries its share of making the battery
         stage[name] = stage[name] * (1.0 - second_life)
     # Circular Footprint Formula credit for what recycling recovers
-    categories = battery.lib.categories
+    categories = ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")  # the columns of materials_kg
     yields = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])[route_row]
     recovered = np.stack([materials_kg[:, categories.index(e)] if e in categories else np.zeros(len(route_row))
                           for e in EOL_ELEMENTS], axis=1) * yields

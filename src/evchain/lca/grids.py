@@ -64,6 +64,23 @@ def build_grids(data: DataSet) -> Grids:
     return Grids(codes, int(first), intensity, held)
 
 
+def intensity_in(grids: Grids, rows: np.ndarray, year: np.ndarray, extrapolate: bool = False) -> np.ndarray:
+    """Intensity in one (whole) year [g CO2e/kWh], per case: a table look-up."""
+    column = np.asarray(year, dtype=np.float64).astype(np.int64) - grids.first_year
+    table = grids.held if extrapolate else grids.intensity
+    clipped = np.clip(column, 0, table.shape[1] - 1)
+    values = table[rows, clipped]
+    outside = (column != clipped) | np.isnan(values)
+    if outside.any():
+        k = int(np.argmax(outside))
+        if extrapolate:
+            return values
+        raise DataError(f"electricity carbon intensity of {grids.countries[rows[k]]} is not known for "
+                        f"{int(column[k]) + grids.first_year} (data: {_known_years(grids, rows[k])}); choose a year "
+                        "inside the data, or allow extrapolation (the nearest year's value is then held)")
+    return values
+
+
 def mean_intensity(grids: Grids, rows: np.ndarray, start_year: np.ndarray, years: np.ndarray,
                    extrapolate: bool = False) -> np.ndarray:
     """Mean intensity over ``years`` of use from ``start_year`` [g CO2e/kWh], per case.

@@ -35,7 +35,7 @@ from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
 from evchain.errors import DataError
-from evchain.lca.grids import Grids, build_grids, mean_intensity
+from evchain.lca.grids import Grids, build_grids, intensity_in, mean_intensity
 from evchain.lca.inventory import MATERIALS, Inventory, build_inventory, glider_kg, powertrain_kg
 from evchain.schema_tables import CELL_BOM_FIELDS, PACK_PART_FIELDS
 
@@ -190,10 +190,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     p = ctx.parameters
     years = case.lifetime_km / (p["lifetime_km"] / p["vehicle_lifetime_years"])  # years of use at the mean mileage
     g = ctx.grids
-    once = np.ones(case.year.shape[0])
-
     def grid(codes: np.ndarray) -> np.ndarray:  # the production year's intensity [g/kWh]
-        return mean_intensity(g, g.row(codes), case.year, once, extrapolate)
+        return intensity_in(g, g.row(codes), case.year, extrapolate)
 
     countries = battery.countries
     cell_region = map_values(case.materials_region, ctx.regions.index, np.int64)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import map_values, subset
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.battery.pack import materials_kg
@@ -49,25 +49,30 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero((b["cell"] != None) & np.isfinite(cases.columns["battery_usable"]))  # noqa: E711
     battery = bm.context(data)
-    r = bm.rows(battery, data, b["cell"][idx], b["architecture"][idx], b["cell_site"][idx], b["pack_site"][idx])
+    r = bm.rows(battery, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
+                subset(b["pack_site"], idx))
     pack = bm.design(battery, r, cases.columns["battery_usable"][idx])
-    kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, battery.lib.cell_kg_per_kwh, battery.lib.part_kg_per_kg,
-                      r.cell, r.architecture)
-    vehicle_ids = cases.vehicle[idx]
-    wall = np.where(np.isfinite(ctx_cols["energy_wall_kwh_per_100km"][idx]),
-                    ctx_cols["energy_wall_kwh_per_100km"][idx], energy["energy_wall_kwh_per_100km"][idx])
+    lib = battery.lib
+    wanted = [lib.categories.index(c) for c in ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")]
+    kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, lib.cell_kg_per_kwh[:, wanted],
+                      lib.part_kg_per_kg[:, wanted], r.cell, r.architecture)
+    vehicle_ids = subset(cases.vehicle, idx)
+    wall = np.where(np.isfinite(subset(ctx_cols["energy_wall_kwh_per_100km"], idx)),
+                    subset(ctx_cols["energy_wall_kwh_per_100km"], idx), energy["energy_wall_kwh_per_100km"][idx])
     case = lm.Case(
-        year=ctx_cols["year"][idx], lifetime_km=ctx_cols["lifetime_km"][idx],
-        use_country=ctx_cols["use_country"][idx], assembly_country=_codes(data, ctx_cols["assembly_site"][idx]),
-        cell_country=_codes(data, b["cell_site"][idx]), pack_country=_codes(data, b["pack_site"][idx]),
+        year=subset(ctx_cols["year"], idx), lifetime_km=subset(ctx_cols["lifetime_km"], idx),
+        use_country=subset(ctx_cols["use_country"], idx),
+        assembly_country=_codes(data, subset(ctx_cols["assembly_site"], idx)),
+        cell_country=_codes(data, subset(b["cell_site"], idx)),
+        pack_country=_codes(data, subset(b["pack_site"], idx)),
         energy_wall_kwh_per_100km=wall, curb_mass_kg=cases.columns["curb_mass"][idx],
         motor_kw=cases.columns["motor_power"][idx],
         wound_rotor=map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool),
         segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
                            if v in data.vehicles else "B"),
-        materials_region=ctx_cols["materials_region"][idx],
+        materials_region=subset(ctx_cols["materials_region"], idx),
     )
-    context = {k: v[idx] for k, v in ctx_cols.items()}
+    context = {k: subset(v, idx) for k, v in ctx_cols.items()}
     out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
     out["year"] = case.year.astype(np.int64)
     out["use_country"] = case.use_country
@@ -80,6 +85,9 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     full: dict[str, Any] = {}
     for name, values in out.items():
         values = np.asarray(values)
+        if idx.size == cases.n and values.dtype.kind not in "iu":
+            full[name] = values
+            continue
         column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iu"
                   else np.full(cases.n, False) if values.dtype == bool else np.full(cases.n, np.nan))
         column[idx] = values
