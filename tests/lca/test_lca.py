@@ -144,3 +144,21 @@ def test_a_year_beyond_the_grid_data_needs_extrapolation(tmp_path):
         _run(tmp_path, _variant("a", year="2048"))
     case = _run(tmp_path, _variant("a", year="2048"), extra="extrapolate_grid = true")["a"]
     assert math.isfinite(case["gwp_total_kgco2e"])
+
+
+def test_recycled_content_lowers_the_materials_burden_and_the_declaration(tmp_path):
+    cases = _run(tmp_path, _variant("virgin"),
+                 _variant("some", battery='{ recycled_content = { Co = 0.16, Li = 0.06, Ni = 0.06 } }'),
+                 _variant("more", battery='{ recycled_content = { Co = 0.26, Li = 0.12, Ni = 0.15 } }'))
+    materials = [cases[k]["gwp_by_stage_kgco2e"]["materials"] for k in ("virgin", "some", "more")]
+    assert materials[0] > materials[1] > materials[2]
+    declared = [cases[k]["battery_cf_kgco2e_per_kwh"] for k in ("virgin", "some", "more")]
+    assert declared[0] > declared[1] > declared[2]
+
+
+def test_supplier_specific_electricity_replaces_the_national_mix_for_cell_making(tmp_path):
+    cases = _run(tmp_path, _variant("mix", battery='{ cell_site = "PL" }'),
+                 _variant("green", battery='{ cell_site = "PL", cell_electricity_intensity = "20 g/kWh" }'))
+    assert cases["green"]["gwp_by_stage_kgco2e"]["cell_making"] < cases["mix"]["gwp_by_stage_kgco2e"]["cell_making"]
+    for stage in ("materials", "use", "glider"):
+        assert cases["green"]["gwp_by_stage_kgco2e"][stage] == pytest.approx(cases["mix"]["gwp_by_stage_kgco2e"][stage])

@@ -17,6 +17,13 @@ Circular Footprint Formula credit (PEF, materials part, with Q_s/Q_p = 1): the r
 mass of each element ``R_2 m`` displaces virgin material with a share ``1 - A``::
 
     credit = -(1 - A) Σ_e m_e y_e gwp_e        (y_e: the route's recovery yield)
+
+Recycled content ``R_1`` of Co, Li and Ni lowers the materials stage: that share of the
+element carries the recycling route's burden (spread over the mass the route recovers)
+instead of the virgin chain's, in full with the cut-off approach and for a share ``A``
+with the CFF (whose other ``1 - A`` is the previous life's credit)::
+
+    saving = Σ_e R_1,e m_e max(gwp_e - b_rec, 0) x (1 or A)
 """
 
 from __future__ import annotations
@@ -75,7 +82,21 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     recovered = np.stack([materials_kg[:, categories.index(e)] if e in categories else np.zeros(len(route_row))
                           for e in EOL_ELEMENTS], axis=1) * yields
     per_kg = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
-    credit = -(1.0 - data.parameter("cff_a")) * (recovered * per_kg).sum(axis=1)
+    a_cff = data.parameter("cff_a")
+    credit = -(1.0 - a_cff) * (recovered * per_kg).sum(axis=1)
+    # recycled content (Co, Li, Ni): that share of the element is recycled material, whose burden is the
+    # recycling route's, spread over the mass it recovers, instead of the virgin chain's
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recycled_burden = np.where(recovered.sum(axis=1) > 0, stage["end_of_life"] / recovered.sum(axis=1), 0.0)
+    saving = np.zeros(len(route_row))
+    for element in ("Co", "Li", "Ni"):
+        share = np.nan_to_num(context[f"recycled_{element}"], nan=0.0)
+        k = EOL_ELEMENTS.index(element)
+        avoided = np.maximum(per_kg[k] - recycled_burden, 0.0)
+        # cut-off: the recycled input carries only its recycling; CFF: a share A of the virgin burden avoided
+        factor = a_cff if eol_approach == "cff" else 1.0
+        saving += share * materials_kg[:, categories.index(element)] * avoided * factor
+    stage["materials"] = stage["materials"] - saving * (1.0 - second_life)
     total = sum(stage.values())
     if eol_approach == "cff":
         total = total + credit

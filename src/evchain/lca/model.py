@@ -181,6 +181,7 @@ class Case:
     wound_rotor: np.ndarray  #: bool: EESM, no magnets
     segment: np.ndarray
     materials_region: np.ndarray  #: where the cells' materials are made: china, europe or world
+    cell_grid: np.ndarray  #: supplier-specific electricity of the cell plant [g/kWh]; NaN: the national mix
 
 
 def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: Case,
@@ -199,7 +200,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     region_code = np.array([REGION_GRID[r] for r in ctx.regions], dtype=object)
     g_mat = grid(region_code[cell_region])
     g_part = grid(region_code[pack_region])
-    g_cell, g_pack = grid(case.cell_country), grid(case.pack_country)
+    g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
+    g_pack = grid(case.pack_country)
     g_asm = grid(case.assembly_country)
     asm_region = _region_row(ctx, _plant_region_of(battery, case.assembly_country))
     energy, non_cell = pack.energy_kwh, pack.non_cell_mass_kg

@@ -25,7 +25,7 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
         "assembly_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("assembly_site", "FR")
                                     if v in data.vehicles else "FR"),
         "recycling_route": np.full(n, "hydrometallurgical", dtype=object), "second_life_share": np.zeros(n),
-        "materials_region": np.full(n, "china", dtype=object),
+        "materials_region": np.full(n, "china", dtype=object), "cell_electricity_intensity": np.full(n, np.nan),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
     }
 
@@ -71,6 +71,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
                            if v in data.vehicles else "B"),
         materials_region=subset(ctx_cols["materials_region"], idx),
+        cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}
     out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)

@@ -192,6 +192,15 @@ def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: in
             problems.append(f"{_where(path, text, loc(key))}: {exc}")
     if battery.get("materials_region") is not None:
         out["materials_region"] = battery.pop("materials_region")
+    if battery.get("cell_electricity_intensity") is not None:
+        raw = battery.pop("cell_electricity_intensity")
+        try:
+            value = parse_quantity(raw, "g/kWh")
+            if not 0.0 <= value <= 2000.0:
+                raise DataError(f"{raw!r} is outside 0 to 2000 g/kWh")
+            out["cell_electricity_intensity"] = value
+        except (UnitError, DataError) as exc:
+            problems.append(f"{_where(path, text, ('variants', i, 'battery', 'cell_electricity_intensity'))}: {exc}")
     for key in ("recycled_content", "recycling_route", "second_life_share"):
         if battery.get(key) is None:
             continue

@@ -71,6 +71,9 @@ class BatterySpec(BaseModel):
     materials_region: str | None = Field(
         default=None, pattern=r"^(china|europe|world)$",
         description="where the cells' materials are made (default china, where most cathode and anode material is)")
+    cell_electricity_intensity: Quantity | None = Field(
+        default=None, description="supplier-specific (directly connected) electricity of the cell plant, "
+        "e.g. '20 g/kWh'; default: the country's national mix")
     second_life_share: Quantity | None = Field(
         default=None, description="share of the battery's burden given to a second life (0 to 1)")
 
