@@ -60,6 +60,8 @@ VEHICLE_FIELDS: dict[str, Field] = _fields(
           "speed below which braking is left to the friction brakes"),
     Field("regen_fade_speed", "km/h", 0.0, 80.0,
           "speed above which regenerative braking is fully available"),
+    Field("seats", "dimensionless", 1.0, 9.0, "seating places"),
+    Field("boot_volume", "l", 0.0, 3000.0, "luggage volume, rear seats up"),
 )
 
 #: Published figures kept with each reference vehicle for validation; never model inputs.

@@ -61,6 +61,8 @@ REGION_FIELDS: dict[str, Field] = _fields(
 SITE_FIELDS: dict[str, Field] = _fields(
     Field("capacity_gwh", "dimensionless", 0.0, 1000.0, "cell production capacity [GWh per year]"),
     Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
+    Field("latitude", "dimensionless", -90.0, 90.0, "latitude [degrees north]"),
+    Field("longitude", "dimensionless", -180.0, 180.0, "longitude [degrees east]"),
 )
 
 ELEMENT_FIELDS: dict[str, Field] = _fields(
@@ -127,6 +129,29 @@ EOL_FIELDS: dict[str, Field] = _fields(
     Field("electricity", "kWh/kg", 0.0, 100.0, "electricity per kg of battery treated"),
 )
 
+FRENCH_SCORE_FIELDS: dict[str, Field] = _fields(
+    Field("steel_loss_rate", "dimensionless", 0.0, 0.9, "material lost in transformation, ferrous metals"),
+    Field("aluminium_loss_rate", "dimensionless", 0.0, 0.9, "material lost in transformation, aluminium"),
+    Field("sea_factor", "kg/(t*km)", 0.0, 1.0, "sea freight factor"),
+    Field("sea_km_china", "km", 0.0, 40000.0, "sea leg China to France"),
+    Field("sea_km_korea", "km", 0.0, 40000.0, "sea leg Korea to France"),
+    Field("road_km_each_end", "km", 0.0, 5000.0, "road leg at each end of a sea crossing"),
+    Field("max_points", "dimensionless", 1.0, 100.0, "points of the carbon-footprint criterion"),
+    *(Field(f"ec_{level}_cat{c}", "kg", 0.0, 100000.0, f"footprint giving {pts} points, category {c} [kg CO2e]")
+      for c in (1, 2) for level, pts in (("high", 0), ("low", "all"))),
+    Field("eligibility_threshold", "dimensionless", 0.0, 100.0, "score needed for the bonus"),
+)
+
+FRENCH_SCORE_COUNTRY_FIELDS: dict[str, Field] = _fields(
+    Field("ef_ferrous", "kg/kg", 0.0, 20.0, "ferrous metals by country of steel making"),
+    Field("ef_aluminium", "kg/kg", 0.0, 50.0, "aluminium by region of production"),
+    Field("ef_other_materials", "kg/kg", 0.0, 20.0, "other materials"),
+    Field("ef_battery_nmc811", "kg/kWh", 0.0, 500.0, "battery by region of production (NMC811 reference)"),
+    Field("ef_manufacturing", "kg/kg", 0.0, 20.0, "transformations and assembly per kg of car without battery"),
+    Field("ef_road", "kg/(t*km)", 0.0, 2.0, "road freight in the region"),
+    Field("ef_rail", "kg/(t*km)", 0.0, 2.0, "rail freight in the region"),
+)
+
 #: Every keyed table the registry reads.
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("elements", "element", ELEMENT_FIELDS, single_field="atomic_weight", needs_meta=False),
@@ -146,4 +171,6 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("vehicle_inventory", "item", INVENTORY_FIELDS, needs_meta=False),
     TableSpec("petrol_counterparts", "segment", PETROL_FIELDS, ("name",)),
     TableSpec("eol_routes", "route", EOL_FIELDS, needs_meta=False),
+    TableSpec("french_score", "item", FRENCH_SCORE_FIELDS, needs_meta=False),
+    TableSpec("french_score_countries", "country", FRENCH_SCORE_COUNTRY_FIELDS, needs_meta=False),
 )

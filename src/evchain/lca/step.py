@@ -13,6 +13,8 @@ from evchain.battery.pack import materials_kg
 from evchain.data.registry import DataSet
 from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
+from evchain.lca.inventory import MATERIALS, glider_kg, powertrain_kg
+from evchain.score.french import COMPONENTS, ScoreInputs, french_score, transport_kg
 from evchain.study.cases import CaseTable
 
 
@@ -33,6 +35,34 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
 def _codes(data: DataSet, sites: np.ndarray) -> np.ndarray:
     """Country code of each site id (or code), looked up once per distinct value."""
     return map_values(sites, lambda s: site_country(data, s))
+
+
+def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.BatteryContext, pack: Any,
+                  case: lm.Case, energy: dict[str, Any]) -> dict[str, np.ndarray]:
+    """France's environmental score of each case (see :mod:`evchain.score.french`)."""
+    ctx = lm.context(data, battery)
+    inv = ctx.inventory
+    powertrain = powertrain_kg(inv, case.motor_kw, case.wound_rotor)
+    no_battery = case.curb_mass_kg - data.parameter("driver_mass") - pack.mass_kg
+    glider = glider_kg(inv, no_battery - powertrain.sum(axis=1), case.segment)
+    parts = powertrain + glider
+    columns = cases.columns
+    range_km = energy.get("range_km")
+    reach = (subset(range_km, idx) if range_km is not None else np.full(idx.size, np.nan))
+    reach = np.where(np.isfinite(reach), reach, pack.usable_kwh / case.energy_wall_kwh_per_100km * 100.0)
+    category2 = ((subset(columns["seats"], idx) >= 5) & (subset(columns["boot_volume"], idx) > 200.0)
+                 & (reach >= 170.0))
+    mass = case.curb_mass_kg - data.parameter("driver_mass")
+    inputs = ScoreInputs(parts[:, MATERIALS.index("steel")], parts[:, MATERIALS.index("aluminium")], no_battery,
+                         pack.energy_kwh, case.cell_country, case.assembly_country, mass, category2)
+    sites = cases.context["assembly_site"] if cases.context else default_context(cases, data)["assembly_site"]
+    plant_site = subset(sites, idx)
+    result = french_score(data, inputs, transport_kg(data, plant_site, case.assembly_country, mass))
+    out = {"france_score": result["score"], "france_bonus_eligible": result["eligible"],
+           "france_score_footprint_kgco2e": result["total"]}
+    for name in COMPONENTS:
+        out[f"france_score_{name}_kgco2e"] = result[name]
+    return out
 
 
 def _wound_rotor(data: DataSet, vehicle: str) -> bool:
@@ -75,6 +105,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}
     out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
+    out.update(_french_score(data, cases, idx, battery, pack, case, energy))
     out["year"] = case.year.astype(np.int64)
     out["use_country"] = case.use_country
     if details:

@@ -1,0 +1,1 @@
+"""Regulatory scores: France's environmental score of electric cars."""
