@@ -115,6 +115,7 @@ PARAMETER_FIELDS: dict[str, Field] = _fields(
     Field("feqc_per_year", "1/year", 1.0, 1000.0, "full equivalent cycles a year (EU CF rules, cars and vans)"),
     Field("battery_service_life", "year", 1.0, 30.0, "battery service life for the CF functional unit (warranty)"),
     Field("cff_a", "dimensionless", 0.0, 1.0, "Circular Footprint Formula allocation factor A (metals)"),
+    Field("plant_utilisation", "dimensionless", 0.05, 1.0, "output over capacity of a car plant"),
     Field("rare_earth_share_ndfeb", "dimensionless", 0.0, 1.0, "rare-earth share of NdFeB magnets (Nd, Pr, Dy)"),
     *(Field(f"rc_min_{e}_{y}", "dimensionless", 0.0, 1.0, f"minimum recycled {e} share from {y} (Art. 8)")
       for e in ("cobalt", "lithium", "nickel") for y in (2031, 2036)),

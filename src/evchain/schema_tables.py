@@ -59,7 +59,8 @@ REGION_FIELDS: dict[str, Field] = _fields(
 )
 
 SITE_FIELDS: dict[str, Field] = _fields(
-    Field("capacity_gwh", "dimensionless", 0.0, 1000.0, "cell production capacity [GWh per year]"),
+    Field("capacity_gwh", "GWh", 0.0, 1000.0, "cell production capacity (per year)"),
+    Field("hours_per_vehicle", "h", 1.0, 200.0, "plant labour per car (stamping, body, paint, assembly)"),
     Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
     Field("latitude", "dimensionless", -90.0, 90.0, "latitude [degrees north]"),
     Field("longitude", "dimensionless", -180.0, 180.0, "longitude [degrees east]"),
@@ -152,6 +153,28 @@ FRENCH_SCORE_COUNTRY_FIELDS: dict[str, Field] = _fields(
     Field("ef_rail", "kg/(t*km)", 0.0, 2.0, "rail freight in the region"),
 )
 
+VEHICLE_COST_FIELDS: dict[str, Field] = _fields(
+    Field("parts_per_kg", "EUR/kg", 0.5, 100.0, "bought materials and parts per kg of car without battery"),
+    Field("supplier_hours", "h", 0.0, 500.0, "labour in suppliers per car (outside the battery)"),
+    Field("plant_capex", "EUR", 0.0, 50000.0, "plant investment per car of annual capacity"),
+    Field("plant_life", "year", 1.0, 50.0, "depreciation life of the plant's equipment and tooling"),
+    Field("overhead_share", "dimensionless", 0.0, 1.0, "overhead on conversion cost (R&D, SG&A, warranty)"),
+    Field("scrap_share", "dimensionless", 0.0, 0.5, "parts and cars scrapped"),
+    Field("sea_freight", "EUR", 0.0, 10000.0, "car carrier freight per car, China to Europe"),
+    Field("truck_freight", "EUR/(t*km)", 0.0, 2.0, "car transporter freight"),
+    Field("price_floor_margin", "dimensionless", -0.5, 0.9, "margin over full cost below which a car is not sold"),
+    Field("dealer_margin", "dimensionless", 0.0, 0.5, "dealer margin on the price"),
+)
+
+TRADE_FIELDS: dict[str, Field] = _fields(
+    Field("ad_valorem_rate", "dimensionless", 0.0, 2.0, "duty as a share of the customs (CIF) value"),
+    *(Field(f"amount_{k}", "EUR", 0.0, 100000.0, f"purchase aid, {k.replace('_', ' ')} households")
+      for k in ("precarious", "modest", "other")),
+    Field("max_price", "EUR", 0.0, 1e6, "highest price of an eligible car"),
+    Field("max_mass", "kg", 0.0, 10000.0, "highest mass of an eligible car"),
+    Field("min_environmental_score", "dimensionless", 0.0, 100.0, "lowest environmental score of an eligible car"),
+)
+
 #: Every keyed table the registry reads.
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("elements", "element", ELEMENT_FIELDS, single_field="atomic_weight", needs_meta=False),
@@ -173,4 +196,6 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("eol_routes", "route", EOL_FIELDS, needs_meta=False),
     TableSpec("french_score", "item", FRENCH_SCORE_FIELDS, needs_meta=False),
     TableSpec("french_score_countries", "country", FRENCH_SCORE_COUNTRY_FIELDS, needs_meta=False),
+    TableSpec("vehicle_cost", "item", VEHICLE_COST_FIELDS, needs_meta=False),
+    TableSpec("trade", "measure", TRADE_FIELDS, needs_meta=False),
 )

@@ -15,6 +15,7 @@ from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
 from evchain.lca.inventory import MATERIALS, glider_kg, powertrain_kg
 from evchain.score.french import COMPONENTS, ScoreInputs, french_score, transport_kg
+from evchain.sites.cost import CATEGORIES, CarCostInputs, car_cost, shares, value_added
 from evchain.study.cases import CaseTable
 
 
@@ -65,6 +66,60 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     return out
 
 
+def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.BatteryContext, r: bm.Rows, pack: Any,
+              case: lm.Case, details: bool) -> dict[str, Any]:
+    """Cost, landed cost and value added of each case (see :mod:`evchain.sites.cost`)."""
+    costs = bm.cost(battery, r)
+    kwh = pack.energy_kwh
+    region_code = {"china": "CN", "europe": "", "world": "WORLD"}
+    materials_at = map_values(case.materials_region, lambda reg: region_code.get(str(reg), "WORLD"))
+    materials_at = np.where(materials_at == "", case.cell_country, materials_at)
+    added: dict[str, np.ndarray] = {}
+    hours: dict[str, np.ndarray] = {}
+
+    def add(table: dict[str, np.ndarray], where: np.ndarray, value: np.ndarray) -> None:
+        for code in set(where.tolist()):
+            here = where == code
+            table[code] = table.get(code, np.zeros(kwh.shape)) + np.where(here, value, 0.0)
+
+    add(added, materials_at, costs["materials"] * kwh)
+    add(added, case.cell_country, (costs["cell"] - costs["materials"]) * kwh)
+    add(added, case.pack_country, (costs["pack_hardware"] + costs["pack_assembly"] + costs["warranty"]) * kwh)
+    lab = battery.countries
+    cell_hours = lab.cell_labour_hours[lab.region[r.cell_country]] / lab.cell_yield[lab.region[r.cell_country]] * kwh
+    add(hours, case.cell_country, cell_hours)
+    add(hours, case.pack_country, battery.lib.assembly_hours[r.architecture] * kwh)
+    sites = cases.context["assembly_site"] if cases.context else default_context(cases, data)["assembly_site"]
+    vehicle = data.table("processes")["vehicle-assembly"]
+    measures = map_values(subset(cases.vehicle, idx), lambda v: str(data.vehicles[v].meta.get("eu_cvd", ""))
+                          if v in data.vehicles else "")
+    x = CarCostInputs(subset(sites, idx), case.assembly_country, case.use_country,
+                      case.curb_mass_kg - data.parameter("driver_mass") - pack.mass_kg,
+                      case.curb_mass_kg - data.parameter("driver_mass"), costs["pack"] * kwh, added, hours, measures,
+                      vehicle.value("electricity_per_vehicle"))
+    cost = car_cost(data, x)
+    va, labour = value_added(data, x, cost)
+    eu, france = shares(data, va)
+    out: dict[str, Any] = {"manufacturing_cost_eur": cost["manufacturing"], "landed_cost_eur": cost["landed"],
+                           "price_floor_eur": cost["price_floor"], "eu_value_added_share": eu,
+                           "france_value_added_share": france}
+    if details:
+        out["cost_by_category_eur"] = _per_case({c: cost[c] for c in CATEGORIES})
+        out["labour_hours_by_country"] = _per_case(labour)
+        out["value_added_by_country_eur"] = _per_case(va)
+    return out
+
+
+def _per_case(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """One dict per case, without the zero entries."""
+    names = sorted(columns)
+    values = np.stack([columns[n] for n in names], axis=1)
+    out = np.empty(values.shape[0], dtype=object)
+    for i, row in enumerate(values.tolist()):
+        out[i] = {n: v for n, v in zip(names, row, strict=True) if v != 0.0}
+    return out
+
+
 def _wound_rotor(data: DataSet, vehicle: str) -> bool:
     motor = str(data.vehicles[vehicle].meta.get("motor", "")) if vehicle in data.vehicles else ""
     return "EESM" in motor or "wound" in motor
@@ -106,6 +161,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}
     out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
     out.update(_french_score(data, cases, idx, battery, pack, case, energy))
+    out.update(_car_cost(data, cases, idx, battery, r, pack, case, details))
     out["year"] = case.year.astype(np.int64)
     out["use_country"] = case.use_country
     if details:
