@@ -145,6 +145,54 @@ def passport(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
         _fail(exc)
 
 
+@app.command()
+def plan(study: Annotated[Path, typer.Argument(help="study file (TOML) with a [plan] table")],
+         format: Annotated[Format, typer.Option("--format", "-f", help="output format (table or json)")] = Format.table,
+         data: DataOption = None) -> None:
+    """Allocate each programme's yearly volume across candidate plants and cell plants at the least
+    landed cost, under capacities, an optional carbon cap and an optional local-content floor."""
+    try:
+        import json
+        from dataclasses import asdict
+
+        from evchain.sites.planning import plan_study
+        from evchain.study.load import load_study
+
+        loaded = load_study(study, data or ())
+        result = plan_study(loaded)
+        if result.status == "infeasible":
+            raise EvchainError(f"{study}: the plan is infeasible: {result.binding}")
+        if format is Format.json:
+            typer.echo(json.dumps({"evchain_version": __version__, "data_version": loaded.data.version,
+                                   **asdict(result)}, indent=2))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console() if Console().is_terminal else Console(width=140)
+        console.print(f"[bold]{loaded.name}[/]: plan {result.status}, landed cost {result.cost_eur:,.0f} EUR, "
+                      f"life-cycle GWP {result.gwp_kgco2e / 1e6:,.1f} kt CO2e, EU value added "
+                      f"{result.eu_value_added_share:.0%} (solved in {result.seconds:.2f} s)")
+        table = Table(title="allocation", title_justify="left")
+        for col in ("programme", "year", "plant", "cells", "cars", "landed EUR/car"):
+            table.add_column(col, justify="right" if col in ("cars", "landed EUR/car", "year") else "left")
+        for row in result.allocation:
+            table.add_row(row["programme"], str(row["year"]), row["plant"], row["cell_plant"], f"{row['cars']:,.0f}",
+                          f"{row['landed_cost_eur']:,.0f}")
+        console.print(table)
+        from rich.markup import escape
+
+        for price in result.shadow_prices:
+            console.print(escape(f"binding: {price['constraint']}: shadow price {price['shadow_price']:,.4g} "
+                                 f"{price['unit']}"))
+        hours = ", ".join(f"{k} {v / 1e6:,.2f}" for k, v in sorted(result.labour_hours_by_country.items(),
+                                                                     key=lambda kv: -kv[1]))
+        console.print(f"labour (million hours): {hours}")
+        console.print(f"evchain {__version__} · data {loaded.data.version}", style="dim")
+    except EvchainError as exc:
+        _fail(exc)
+
+
 @data_app.command("list")
 def data_list(what: Annotated[str, typer.Argument(
         help="vehicles, parameters, cycles, sources, cells, pack_architectures, materials, material_prices, "

@@ -47,6 +47,7 @@ class Study:
     meta: dict[str, Any] = field(default_factory=dict)
     eol_approach: str = "cut-off"
     extrapolate_grid: bool = False
+    plan: Any = None  #: the validated [plan] table (evchain.study.schema.PlanSpec), if any
 
 
 def _where(path: Path, text: str, loc: tuple[str | int, ...]) -> str:
@@ -148,7 +149,7 @@ def parse_study_text(text: str, path: Path, data_folders: tuple[Path, ...] = ())
         raise StudyError("invalid study file:\n  " + "\n  ".join(problems))
     header = parsed.study
     return Study(header.name, path, tuple(variants), data, header.seed, header.description,
-                 eol_approach=header.eol_approach, extrapolate_grid=header.extrapolate_grid)
+                 eol_approach=header.eol_approach, extrapolate_grid=header.extrapolate_grid, plan=parsed.plan)
 
 
 #: Life-cycle keys of a variant (not vehicle fields), with the unit a quantity is read in and its bounds.

@@ -107,12 +107,38 @@ class Variant(Overrides):  # type: ignore[misc,valid-type]
     label: str = ""
 
 
+class ProgrammeSpec(BaseModel):
+    """A ``[[plan.programmes]]`` entry: a variant to build, its yearly volumes and candidate plants."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variant: str = Field(description="id of a variant of the study (the car and its battery)")
+    volume: list[float] = Field(min_length=1, description="cars a year, one per plan year")
+    plants: list[str] = Field(min_length=1, description="candidate car plants (site ids)")
+    cell_plants: list[str] = Field(min_length=1, description="candidate cell plants (site ids or country codes)")
+
+
+class PlanSpec(BaseModel):
+    """The ``[plan]`` table read by ``evchain plan``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    years: list[int] = Field(min_length=1)
+    programmes: list[ProgrammeSpec] = Field(min_length=1)
+    carbon_cap: Quantity | None = Field(default=None, description="life-cycle GWP cap over the plan, e.g. '2 Mt'")
+    local_content_floor: float | None = Field(default=None, ge=0.0, le=1.0,
+                                              description="lowest share of value added made in the EU")
+    plant_capacity: dict[str, float] = Field(default_factory=dict, description="cars a year, replacing the data's")
+    cell_capacity: dict[str, Quantity] = Field(default_factory=dict, description="e.g. { catl-debrecen = '40 GWh' }")
+
+
 class StudyFile(BaseModel):
     """A whole study file."""
 
     model_config = ConfigDict(extra="forbid")
 
     study: StudyHeader
+    plan: PlanSpec | None = None
     defaults: Overrides = Field(default_factory=Overrides)  # type: ignore[valid-type]
     variants: list[Variant] = Field(min_length=1)
 
