@@ -49,7 +49,7 @@ def test_run_json_prints_one_object_with_provenance_and_cases(json_run) -> None:
     assert doc["evchain_version"]
     assert isinstance(doc["data_version"], str) and len(doc["data_version"]) == 16
     cases = doc["cases"]
-    assert [c["id"] for c in cases][:2] == ["r5-52", "r5-40"]
+    assert [c["id"] for c in cases][:2] == ["r5-douai", "r5-china"]
     assert len(cases) == N_VARIANTS
     for case in cases:
         for key in ("id", "energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km"):
@@ -194,7 +194,7 @@ def test_passport_writes_a_document_that_validates_against_the_battery_pass_sche
     from evchain.passport import ASPECTS, validate_passport
 
     out = tmp_path / "passport.json"
-    done = evchain("passport", DEFAULT_STUDY, "--variant", "r5-lfp-ctp-hu", "--out", out)
+    done = evchain("passport", DEFAULT_STUDY, "--variant", "r5-lfp-ctp", "--out", out)
     assert done.returncode == 0, done.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     validate_passport({aspect: document[aspect] for aspect in ASPECTS})
@@ -205,4 +205,4 @@ def test_passport_writes_a_document_that_validates_against_the_battery_pass_sche
 def test_passport_for_an_unknown_variant_is_a_clean_error():
     done = evchain("passport", DEFAULT_STUDY, "--variant", "r5-5")
     _assert_clean_failure(done)
-    assert "did you mean 'r5-52'" in done.stderr
+    assert "did you mean 'r5-40'" in done.stderr

@@ -50,15 +50,17 @@ def _study_error(path: Path) -> str:
 def test_default_study_loads() -> None:
     study = load_study(DEFAULT_STUDY)
     ids = [v.id for v in study.variants]
-    assert ids[:2] == ["r5-52", "r5-40"]
+    assert ids[:2] == ["r5-douai", "r5-china"]
     assert len(ids) == len(set(ids)) == DEFAULT_STUDY.read_text(encoding="utf-8").count("[[variants]]")
     assert study.name.startswith("Affordable EVs")
     assert study.path == DEFAULT_STUDY
     assert all(v.cycle == "wltc" for v in study.variants)
     assert all(v.vehicle in study.data.vehicles for v in study.variants)
-    light = {v.id: v for v in study.variants}["r5-52-light"]
-    assert light.overrides == {"curb_mass": pytest.approx(1349.0)}
-    assert {v.id: v for v in study.variants}["r5-52"].overrides == {}
+    by_id = {v.id: v for v in study.variants}
+    assert by_id["r5-douai"].overrides == {}
+    assert by_id["r5-china"].context["assembly_site"] == "CN"
+    assert by_id["r5-lfp-ctp"].overrides == {"battery_usable": pytest.approx(52.0)}
+    assert all(v.context["use_country"] == "FR" for v in study.variants)
 
 
 def test_overrides_with_units_are_converted(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from evchain.data.registry import DataSet, Value
 from evchain.errors import DataError, did_you_mean
-from evchain.run.results import BATTERY_COLUMNS, TABLE_COLUMNS, Results
+from evchain.run.results import BATTERY_COLUMNS, SITE_COLUMNS, TABLE_COLUMNS, Results
 
 
 def _fmt(value: Any) -> str:
@@ -50,6 +50,17 @@ def print_table(results: Results, console: Console | None = None) -> None:
         for case in results.cases():
             battery.add_row(*[_fmt(case.get(name)) for name, _ in BATTERY_COLUMNS])
         console.print(battery)
+    if "landed_cost_eur" in results.columns:
+        sites = Table(title="Where to build (France as the market; life cycle over 200,000 km)", title_justify="left")
+        for name, header in SITE_COLUMNS:
+            sites.add_column(header, justify="left" if name == "id" else "right", no_wrap=True)
+        for case in results.cases():
+            row = dict(case)
+            for share in ("eu_value_added_share", "france_value_added_share"):
+                value = row.get(share)
+                row[share] = None if value is None else f"{100 * value:.0f} %"
+            sites.add_row(*[_fmt(row.get(name)) for name, _ in SITE_COLUMNS])
+        console.print(sites)
     for note in results.notes:
         console.print(f"[yellow]note:[/] {note}")
     prov = results.provenance()

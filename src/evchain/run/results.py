@@ -42,6 +42,22 @@ BATTERY_COLUMNS = (
 )
 
 
+#: The "where to build" table, shown when the cases have cost and impact outputs.
+SITE_COLUMNS = (
+    ("id", "case"),
+    ("landed_cost_eur", "landed\n€/car"),
+    ("price_floor_eur", "price floor\n€"),
+    ("gwp_total_kgco2e", "life-cycle\nkg CO2e"),
+    ("gwp_per_km_gco2e", "g CO2e\n/km"),
+    ("breakeven_km", "break-even\nkm vs petrol"),
+    ("battery_cf_kgco2e_per_kwh", "battery CF\nkg/kWh deliv."),
+    ("france_score", "French\nscore"),
+    ("france_bonus_eligible", "bonus"),
+    ("eu_value_added_share", "EU value\nadded"),
+    ("france_value_added_share", "French value\nadded"),
+)
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe Python value (NaN becomes None)."""
     if isinstance(value, dict):
