@@ -159,6 +159,25 @@ def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
             f"chain_{tag}_outputs_bytes_per_case": outputs / n}
 
 
+def plan_seconds() -> float:
+    """Solve a plan of 10 programmes x 20 candidate plants x 3 years (2 cell plants each)."""
+    from evchain.sites.plan import Option, PlanProblem, solve_plan
+
+    rng = np.random.default_rng(5)
+    plants = [f"plant-{i}" for i in range(20)]
+    options = tuple(Option(f"prog-{p}", s, cells, float(rng.uniform(10_000, 20_000)), float(rng.uniform(6e3, 15e3)),
+                           float(rng.uniform(5e3, 12e3)), 12_000.0, float(rng.uniform(30, 70)), {"FR": 20.0})
+                    for p in range(10) for s in plants for cells in ("cells-eu", "cells-cn"))
+    demand = {f"prog-{p}": (100_000.0, 120_000.0, 140_000.0) for p in range(10)}
+    problem = PlanProblem((2026, 2027, 2028), demand, {s: 120_000.0 for s in plants},
+                          {"cells-eu": 40e6, "cells-cn": float("inf")}, options, carbon_cap_kg=3.4e10,
+                          local_content_floor=0.5)
+    start = time.perf_counter()
+    result = solve_plan(problem)
+    assert result.status == "optimal", result.binding
+    return time.perf_counter() - start
+
+
 def _command_seconds(args: list[str], repeat: int = 3) -> float:
     exe = str(Path(sys.executable).parent / "evchain")
     best = float("inf")
@@ -184,6 +203,7 @@ def main() -> None:
     figures[f"battery_range_closure_{n_closure}_cars_s"] = closure_seconds(n_closure)
     figures.update(chain_per_s(20_000 if args.quick else 100_000, consumption_given=False))
     figures.update(chain_per_s(100_000 if args.quick else 1_000_000, consumption_given=True))
+    figures["plan_10_programmes_20_sites_3_years_s"] = plan_seconds()
     figures["cli_help_s"] = _command_seconds(["--help"])
     figures["default_study_cold_start_s"] = _command_seconds(["run", "examples/default.toml"])
     if args.json:
