@@ -59,8 +59,13 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     sites = cases.context["assembly_site"] if cases.context else default_context(cases, data)["assembly_site"]
     plant_site = subset(sites, idx)
     result = french_score(data, inputs, transport_kg(data, plant_site, case.assembly_country, mass))
+    trade = data.table("trade")
+    aid = trade["fr-cee-coup-de-pouce-2026"].value("amount_other") if "fr-cee-coup-de-pouce-2026" in trade else 0.0
+    max_mass = trade["fr-eligibility"].value("max_mass") if "fr-eligibility" in trade else np.inf
+    # the bonus also needs a price of at most 47,000 EUR, which the model does not know (list prices)
+    bonus = np.where(result["eligible"] & (mass < max_mass), aid, 0.0)
     out = {"france_score": result["score"], "france_bonus_eligible": result["eligible"],
-           "france_score_footprint_kgco2e": result["total"]}
+           "france_bonus_eur": bonus, "france_score_footprint_kgco2e": result["total"]}
     for name in COMPONENTS:
         out[f"france_score_{name}_kgco2e"] = result[name]
     return out
