@@ -174,3 +174,19 @@ def test_hinge_sum_is_the_linear_interpolant(ys, xs):
     at = np.array(xs)
     hinge = intercept[0] + slope[0] * at + (change[0] * np.maximum(at[:, None] - knot[0], 0.0)).sum(axis=1)
     np.testing.assert_allclose(hinge, np.interp(at, x, y), rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(cars, min_size=1, max_size=5))
+def test_numpy_small_batch_path_agrees_with_the_compiled_kernel(batch):
+    """The numpy path (small studies, no numba) computes the same as the kernel (1e-9 relative)."""
+    from evchain.energy import small
+
+    arr = lambda key: np.array([c[key] for c in batch], dtype=np.float64)  # noqa: E731
+    args = (*CYCLE.steps, arr("mass"), arr("mass") * (1 + arr("rot")), arr("cd") * arr("area"), arr("crr"),
+            arr("p_motor"), arr("eta_t"), arr("p_aux"), arr("u_oc"), arr("r_int"), arr("p_regen"), arr("v_cut"),
+            kernel.inverse_span(arr("v_cut"), arr("v_fade")), np.zeros(len(batch), dtype=np.int64), *CURVES, G, RHO)
+    compiled = kernel.simulate(*args)
+    plain = small.simulate(*args)
+    for a, b in zip(compiled, plain, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-6)

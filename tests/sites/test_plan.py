@@ -73,3 +73,24 @@ def test_the_example_plan_runs_from_the_command_line():
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "plan optimal" in done.stdout and "binding:" in done.stdout
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (('plants = ["douai", "novo-mesto", "bursa", "tangier"]', 'plants = ["duoai"]'),
+     r"unknown site 'duoai' \(did you mean 'douai'"),
+    (('variant = "r5"', 'variant = "r6"'),
+     r"plan.toml: \[plan\] programme 'r6' is not a variant of the study.*variants: r5, r4, twingo"),
+    (('volume = [200000, 220000, 220000]', 'volume = [200000]'), r"programme 'r5': 1 volumes for 3 years"),
+    (("local_content_floor = 0.75", "local_content_floor = 0.999"), r"the plan is infeasible: local content"),
+])
+def test_bad_plans_are_clear_errors(tmp_path, edit, message):
+    text = (ROOT / "examples" / "plan.toml").read_text(encoding="utf-8").replace(*edit)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "evchain.cli", "plan", str(path)], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    import re
+
+    assert re.search(message, done.stderr.replace("\n", " ")), done.stderr

@@ -23,7 +23,7 @@ from evchain.data.registry import CycleInfo, DataSet
 from evchain.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
-    from evchain.energy.kernel import Steps
+    from evchain.energy.steps import Steps
 
 _SPEED_COLUMNS = {"speed_m_s": 1.0, "speed_km_h": 1.0 / 3.6, "speed_kmh": 1.0 / 3.6,
                   "speed_mph": 0.44704}
@@ -53,7 +53,7 @@ class Cycle:
     @cached_property
     def steps(self) -> Steps:
         """The steps as the kernel reads them, identical ones merged (computed once)."""
-        from evchain.energy.kernel import prepare_steps
+        from evchain.energy.steps import prepare_steps
 
         return prepare_steps(self.speed_mean_m_s, self.accel_m_s2, self.dt_s, self.sin_grade, self.phase,
                              len(self.phase_names))

@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 
 from evchain.data.registry import DataSet
-from evchain.energy import kernel
+from evchain.energy import small
 from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, wltc_class
+from evchain.energy.small import SMALL_BATCH
+from evchain.energy.steps import hinge_curves, inverse_span
 from evchain.study.cases import CaseTable
 from evchain.vehicle.mass import cycle_mass, inertial_mass, wltp_payload
 
@@ -55,7 +57,7 @@ def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
 def motor_curves(data: DataSet) -> tuple[tuple[np.ndarray, ...], dict[str, int]]:
     """All motor curves as the kernel's hinge arrays, and the index of each curve id."""
     names = sorted(data.motor_curves)
-    return kernel.hinge_curves([data.motor_curves[n] for n in names]), {n: i for i, n in enumerate(names)}
+    return hinge_curves([data.motor_curves[n] for n in names]), {n: i for i, n in enumerate(names)}
 
 
 def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
@@ -71,17 +73,27 @@ def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
 def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: np.ndarray,
                    curves: tuple[np.ndarray, ...], mass: np.ndarray, m_inertial: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled kernel for ``cases`` on one cycle (test and inertial masses [kg] given);
-    energies in J."""
+    """Run the kernel for ``cases`` on one cycle (test and inertial masses [kg] given); energies in J.
+
+    Batches of up to :data:`~evchain.energy.small.SMALL_BATCH` cars run through the numpy
+    version of the equations (no numba import, no compiled-code load); larger ones through
+    the compiled kernel.
+    """
     c = cases.columns
     p_motor = c["motor_power"] * 1000.0
     p_regen = np.minimum(p_motor, c["battery_charge_power"] * 1000.0)
-    simulate: Any = kernel.simulate  # a numba dispatcher: mypy cannot see its signature
+    simulate: Any
+    if cases.n <= SMALL_BATCH:
+        simulate = small.simulate
+    else:
+        from evchain.energy import kernel
+
+        simulate = kernel.simulate  # a numba dispatcher: mypy cannot see its signature
     return simulate(
         *cycle.steps, mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
         c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
         c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
-        kernel.inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH),
+        inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH),
         curve_index, *curves, data.parameter("gravity"),
         data.parameter("air_density"))
 

@@ -1,6 +1,7 @@
 """The production-network planner: which plants build each programme, with which cells.
 
-A linear programme (HiGHS, through ``scipy.optimize.linprog``). Variables ``x[p, s, g, y]``:
+A linear programme solved with HiGHS (Huangfu and Hall, Math. Prog. Comp. 10, 2018), through its
+``highspy`` bindings. Variables ``x[p, s, g, y]``:
 cars of programme ``p`` built at plant ``s`` with cells from plant ``g`` in year ``y``. The
 per-car figures come from the model chain evaluated once per ``(p, s, g)``: landed cost
 ``c``, life-cycle GWP ``e``, value added in the EU ``v_eu`` and in all ``v``, pack energy
@@ -128,13 +129,65 @@ def _matrices(problem: PlanProblem, skip: frozenset[str] = frozenset()) -> Matri
     return cost, a_eq, b_eq, eq_names, a_ub, b_ub, ub_names
 
 
-def _solve(problem: PlanProblem, skip: frozenset[str] = frozenset()) -> tuple[Any, list[str], list[str]]:
-    from scipy.optimize import linprog
+def _quiet_highs(highspy: Any) -> Any:
+    """A HiGHS instance, without the banner it prints to the process's stdout when created."""
+    import os
+    import sys
 
-    cost, a_eq, b_eq, eq_names, a_ub, b_ub, ub_names = _matrices(problem, skip)
-    res = linprog(cost, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if b_ub else None,
-                  A_eq=np.array(a_eq), b_eq=np.array(b_eq), bounds=(0, None), method="highs")
-    return res, eq_names, ub_names
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+@dataclass
+class _Solution:
+    status: str  #: "optimal", "infeasible" or HiGHS's own status text
+    x: np.ndarray
+    fun: float
+    ub_duals: np.ndarray  #: d(objective)/d(right-hand side) of each inequality
+    ub_slack: np.ndarray
+
+
+def _solve(problem: PlanProblem, skip: frozenset[str] = frozenset()) -> tuple[_Solution, list[str]]:
+    """Solve with HiGHS (the ``highspy`` bindings): equalities then inequalities as rows."""
+    import highspy
+
+    cost, a_eq, b_eq, _, a_ub, b_ub, ub_names = _matrices(problem, skip)
+    rows = np.array(a_eq + a_ub, dtype=np.float64)
+    lower = np.array(list(b_eq) + [-highspy.kHighsInf] * len(b_ub), dtype=np.float64)
+    upper = np.array(list(b_eq) + list(b_ub), dtype=np.float64)
+    h = _quiet_highs(highspy)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = int(cost.size), int(rows.shape[0])
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(cost.size)
+    lp.col_upper_ = np.full(cost.size, highspy.kHighsInf)
+    lp.row_lower_, lp.row_upper_ = lower, upper
+    nonzero = rows != 0.0
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))]).astype(np.int32)
+    lp.a_matrix_.index_ = np.nonzero(nonzero)[1].astype(np.int32)
+    lp.a_matrix_.value_ = rows[nonzero]
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return _Solution("infeasible", np.zeros(0), float("nan"), np.zeros(0), np.zeros(0)), ub_names
+    if status != highspy.HighsModelStatus.kOptimal:
+        return _Solution(h.modelStatusToString(status), np.zeros(0), float("nan"), np.zeros(0), np.zeros(0)), ub_names
+    solution = h.getSolution()
+    x = np.array(solution.col_value)
+    activity = np.array(solution.row_value)[len(b_eq):]
+    duals = np.array(solution.row_dual)[len(b_eq):]
+    return _Solution("optimal", x, float(cost @ x), duals, np.array(b_ub) - activity), ub_names
 
 
 def solve_plan(problem: PlanProblem) -> PlanResult:
@@ -142,12 +195,12 @@ def solve_plan(problem: PlanProblem) -> PlanResult:
     if not problem.options:
         raise ModelError("the plan has no option: give each programme at least one plant and cell plant")
     start = time.perf_counter()
-    res, _, ub_names = _solve(problem)
-    if res.status == 2:
+    res, ub_names = _solve(problem)
+    if res.status == "infeasible":
         binding = _why_infeasible(problem)
         return PlanResult("infeasible", binding=binding, seconds=time.perf_counter() - start)
-    if res.status != 0:
-        raise ModelError(f"the plan could not be solved: {res.message}")
+    if res.status != "optimal":
+        raise ModelError(f"the plan could not be solved: HiGHS says {res.status}")
     years = problem.years
     x = res.x.reshape(len(problem.options), len(years))
     result = PlanResult("optimal", cost_eur=float(res.fun))
@@ -165,7 +218,7 @@ def solve_plan(problem: PlanProblem) -> PlanResult:
             for country, h in o.labour_hours.items():
                 hours[country] = hours.get(country, 0.0) + h * float(x[i, t])
     result.labour_hours_by_country = hours
-    for name, marginal, slack in zip(ub_names, res.ineqlin.marginals, res.ineqlin.residual, strict=True):
+    for name, marginal, slack in zip(ub_names, res.ub_duals, res.ub_slack, strict=True):
         if abs(marginal) > 1e-9 and slack < 1e-6 * max(1.0, abs(marginal)):
             result.shadow_prices.append({"constraint": name, "shadow_price": -float(marginal),
                                          "unit": _price_unit(name)})
@@ -194,7 +247,7 @@ def _why_infeasible(problem: PlanProblem) -> str:
             return (f"plant capacity: {year} needs {demand:,.0f} cars, the candidate plants can build "
                     f"{capacity:,.0f}")
     for group in ("plant capacity", "cell capacity", "carbon cap", "local content"):
-        res, _, _ = _solve(problem, frozenset({group}))
-        if res.status == 0:
+        res, _ = _solve(problem, frozenset({group}))
+        if res.status == "optimal":
             return f"{group}: the plan is feasible without it (relax it or add candidates)"
     return "several constraints together (no single group relaxes it)"

@@ -22,21 +22,22 @@ def _options(study: Study) -> list[Option]:
     trials: list[tuple[str, str, str, VariantSpec]] = []
     for prog in plan.programmes:
         if prog.variant not in variants:
-            raise StudyError(f"[plan] programme {prog.variant!r} is not a variant of the study"
+            raise StudyError(f"{study.path}: [plan] programme {prog.variant!r} is not a variant of the study"
                              + did_you_mean(prog.variant, variants) + f"; variants: {', '.join(variants)}")
         if len(prog.volume) != len(plan.years):
-            raise StudyError(f"[plan] programme {prog.variant!r}: {len(prog.volume)} volumes for "
+            raise StudyError(f"{study.path}: [plan] programme {prog.variant!r}: {len(prog.volume)} volumes for "
                              f"{len(plan.years)} years")
         base = variants[prog.variant]
         if base.battery is None:
-            raise StudyError(f"[plan] programme {prog.variant!r} has no battery, so no cell plant can be chosen")
+            raise StudyError(f"{study.path}: [plan] programme {prog.variant!r} has no battery, so no cell plant "
+                             "can be chosen")
         for plant in prog.plants:
             for cells in prog.cell_plants:
                 try:
                     check_site(study.data, plant)
                     check_site(study.data, cells)
                 except DataError as exc:
-                    raise StudyError(f"[plan] programme {prog.variant!r}: {exc}") from None
+                    raise StudyError(f"{study.path}: [plan] programme {prog.variant!r}: {exc}") from None
                 battery = replace(base.battery, cell_site=cells, pack_site=plant, changed=True)
                 context = {**base.context, "assembly_site": plant}
                 trial = replace(base, id=f"{prog.variant}@{plant}+{cells}", battery=battery, context=context)
