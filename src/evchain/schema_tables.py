@@ -89,6 +89,7 @@ PROCESS_FIELDS: dict[str, Field] = _fields(
     Field("heat_per_vehicle", "MJ", 0.0, 100000.0, "heat per vehicle made"),
     Field("electricity_per_kg", "kWh/kg", 0.0, 500.0, "electricity per kg made"),
     Field("heat_per_kg", "MJ/kg", 0.0, 5000.0, "heat per kg made"),
+    Field("gwp_per_kg", "kg/kg", 0.0, 50.0, "GWP100 per kg made (not split by energy carrier)"),
 )
 
 TRANSPORT_FIELDS: dict[str, Field] = _fields(

@@ -7,8 +7,9 @@ in the production year [g/kWh], ``a_m`` and ``e_m`` a material's non-electric fo
     materials        Σ_parts m_p (a_p + e_p g_mat / 1000)           battery cells and pack parts
     cell_making      E (q_cell g_cell / 1000 + h_cell f_gas)        E: pack energy [kWh]
     pack_assembly    E q_pack g_pack / 1000
-    powertrain       Σ_m m_m (a_m + e_m g_asm / 1000)                motor, magnets, inverter, ...
-    glider           Σ_m m_m (a_m + e_m g_asm / 1000)                body, chassis, interior
+    powertrain       Σ_m m_m (a_m + e_m g_asm / 1000) + m k_parts    motor, magnets, inverter, ...
+    glider           Σ_m m_m (a_m + e_m g_asm / 1000) + m k_parts    body, chassis, interior
+                     (k_parts: making parts from materials, per kg; Sullivan et al. 2012)
     vehicle_assembly q_veh g_asm / 1000 + h_veh f_gas
     logistics        battery and car moved by truck and ship [t km x kg CO2e/(t km)]
     use              c_wall / 100 x L x ḡ_use / 1000                  ḡ: mean over the years of use
@@ -151,6 +152,7 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
                                                  "processes.csv"),
         vehicle_assembly_heat=table_value(processes, "vehicle-assembly", "heat_per_vehicle", "processes.csv"),
         gas_gwp=table_value(fuels, "natural_gas", "total", "fuels.csv"),
+        parts_gwp=table_value(processes, "parts-manufacturing", "gwp_per_kg", "processes.csv"),
         truck_gwp=table_value(transport, "truck", "factor", "transport.csv"),
         ship_gwp=table_value(transport, "container-ship", "factor", "transport.csv"),
         roro_gwp=table_value(transport, "ro-ro-vessel", "factor", "transport.csv"),
@@ -214,14 +216,15 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     a, e = ctx.material_a[asm_region], ctx.material_e[asm_region]
     g_asm_mat = grid(region_code[asm_region])  # the car's materials: made in its plant's region
     powertrain = powertrain_kg(ctx.inventory, case.motor_kw, case.wound_rotor)
-    out["powertrain"] = (powertrain * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
+    out["powertrain"] = ((powertrain * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
+                         + powertrain.sum(axis=1) * p["parts_gwp"])
     glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain.sum(axis=1)
     if np.any(glider_mass <= 0):
         k = int(np.argmax(glider_mass <= 0))
         raise DataError(f"case {k}: the battery and powertrain ({pack.mass_kg[k] + powertrain[k].sum():.0f} kg) weigh "
                         f"more than the car without its driver ({case.curb_mass_kg[k] - p['driver_mass']:.0f} kg)")
     glider = glider_kg(ctx.inventory, glider_mass, case.segment)
-    out["glider"] = (glider * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
+    out["glider"] = (glider * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1) + glider_mass * p["parts_gwp"]
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
     out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_region)
