@@ -193,6 +193,54 @@ def plan(study: Annotated[Path, typer.Argument(help="study file (TOML) with a [p
         _fail(exc)
 
 
+@app.command()
+def inventory(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
+              variant: Annotated[str, typer.Option("--variant", "-v", help="the variant whose car to export")],
+              out: Annotated[Path | None, typer.Option("--out", help="write the JSON to this file")] = None,
+              data: DataOption = None) -> None:
+    """Export one variant's inventory (car, use, battery end of life) as Brightway datasets (JSON),
+    for LCA practitioners to link to their own background database."""
+    try:
+        import json
+
+        from evchain.battery.choice import site_country
+        from evchain.errors import StudyError, did_you_mean
+        from evchain.lca.export import brightway_datasets
+        from evchain.run.evaluate import evaluate
+        from evchain.study.load import load_study
+
+        loaded = load_study(study, data or ())
+        ids = [v.id for v in loaded.variants]
+        if variant not in ids:
+            raise StudyError(f"{study}: no variant {variant!r}" + did_you_mean(variant, ids)
+                             + f"; variants: {', '.join(ids)}")
+        spec = loaded.variants[ids.index(variant)]
+        case = evaluate(loaded).cases()[ids.index(variant)]
+        if spec.battery is None or case.get("gwp_total_kgco2e") is None:
+            raise StudyError(f"{study}: variant {variant!r} has no life-cycle result (no battery, or an unmet "
+                             "range target), so there is no inventory to export")
+        vehicle = loaded.data.vehicles[spec.vehicle]
+        motor = str(vehicle.meta.get("motor", ""))
+        sites = case.get("cell_site"), case.get("pack_site"), spec.context.get("assembly_site",
+                                                                               vehicle.meta.get("assembly_site"))
+        cell, pack, plant = (site_country(loaded.data, str(s)) for s in sites)
+        datasets = brightway_datasets(
+            case, loaded.data, curb_mass_kg=case["curb_mass_kg"], motor_kw=case["motor_power_kw"],
+            wound_rotor="EESM" in motor or "wound" in motor, segment=str(vehicle.meta.get("segment", "B")),
+            cell_country=cell, pack_country=pack, plant_country=plant, use_country=str(case["use_country"]),
+            lifetime_km=case["lifetime_km"])
+        text = json.dumps(datasets, indent=2, ensure_ascii=False)
+        if out is not None:
+            try:
+                _write_atomic(out, text + "\n")
+            except OSError as exc:
+                raise EvchainError(f"cannot write the inventory to {out}: {exc}") from None
+        else:
+            typer.echo(text)
+    except EvchainError as exc:
+        _fail(exc)
+
+
 @data_app.command("list")
 def data_list(what: Annotated[str, typer.Argument(
         help="vehicles, parameters, cycles, sources, cells, pack_architectures, materials, material_prices, "

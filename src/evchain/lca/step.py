@@ -168,6 +168,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     out.update(_french_score(data, cases, idx, battery, pack, case, energy))
     out.update(_car_cost(data, cases, idx, battery, r, pack, case, details))
     out["year"] = case.year.astype(np.int64)
+    out["lifetime_km"] = case.lifetime_km
     out["use_country"] = case.use_country
     if details:
         recycled = np.empty(idx.size, dtype=object)

@@ -61,6 +61,8 @@ def evaluate(study: Study) -> Results:
         "label": np.array([v.label for v in study.variants], dtype=object),
         "vehicle": cases.vehicle,
         **energy,
+        "curb_mass_kg": cases.columns["curb_mass"],
+        "motor_power_kw": cases.columns["motor_power"],
         **battery,
         **apply_impact(cases, energy, study.data, study.eol_approach, study.extrapolate_grid),
         "wltp_energy_wall_kwh_per_100km": _published(study, cases, "wltp_energy_wall"),
