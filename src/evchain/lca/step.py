@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values, subset
+from evchain.arrays import factorize, map_values, subset
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.battery.pack import materials_kg
@@ -83,9 +83,9 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     hours: dict[str, np.ndarray] = {}
 
     def add(table: dict[str, np.ndarray], where: np.ndarray, value: np.ndarray) -> None:
-        for code in set(where.tolist()):
-            here = where == code
-            table[code] = table.get(code, np.zeros(kwh.shape)) + np.where(here, value, 0.0)
+        codes, rows = factorize(where)
+        for i, code in enumerate(codes):
+            table[code] = table.get(code, np.zeros(kwh.shape)) + np.where(rows == i, value, 0.0)
 
     add(added, materials_at, costs["materials"] * kwh)
     add(added, case.cell_country, (costs["cell"] - costs["materials"]) * kwh)

@@ -102,9 +102,10 @@ def transport_kg(data: DataSet, plant_site: np.ndarray, plant_country: np.ndarra
     sea = score.value("sea_factor")
     fr_road = factor(data, "FR", "ef_road")
     countries = data.table("countries")
+    sites = data.table("sites")
 
-    def per_tonne(key: tuple[str, str]) -> float:
-        site, country = key
+    def per_tonne(site: str) -> float:
+        country = sites[site].meta["country"] if site in sites else site
         continent = str(countries[country].meta.get("continent", "")) if country in countries else ""
         if country == "FR":
             return road_end * fr_road
@@ -114,9 +115,7 @@ def transport_kg(data: DataSet, plant_site: np.ndarray, plant_country: np.ndarra
         to_port = _road_to_port_km(data, site, road_end)
         return to_port * factor(data, country, "ef_road") + sea_km * sea + road_end * fr_road
 
-    keys = np.empty(plant_site.shape[0], dtype=object)
-    keys[:] = list(zip(plant_site.tolist(), plant_country.tolist(), strict=True))
-    return mass_kg / 1000.0 * map_values(keys, per_tonne, np.float64)
+    return mass_kg / 1000.0 * map_values(plant_site, per_tonne, np.float64)
 
 
 def french_score(data: DataSet, inputs: ScoreInputs, transport: np.ndarray) -> dict[str, np.ndarray]:

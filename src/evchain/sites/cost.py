@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import factorize, map_values
 from evchain.battery.cost import capital_recovery_factor
 from evchain.data.registry import DataSet
 
@@ -106,8 +106,9 @@ def value_added(data: DataSet, x: CarCostInputs, cost: dict[str, np.ndarray]
     added: dict[str, np.ndarray] = {k: v.copy() for k, v in x.battery_value_added.items()}
     hours: dict[str, np.ndarray] = {k: v.copy() for k, v in x.battery_hours.items()}
     plant_hours = cost["plant_hours"] + data.table("vehicle_cost")["car"].value("supplier_hours")
-    for code in set(x.plant_country.tolist()):
-        here = x.plant_country == code
+    codes, rows = factorize(x.plant_country)
+    for i, code in enumerate(codes):
+        here = rows == i
         added.setdefault(code, np.zeros(here.shape))
         added[code] = added[code] + np.where(here, car_side, 0.0)
         hours.setdefault(code, np.zeros(here.shape))
