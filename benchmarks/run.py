@@ -159,6 +159,33 @@ def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
             f"chain_{tag}_outputs_bytes_per_case": outputs / n}
 
 
+def cost_and_score_per_s(n: int) -> float:
+    """Car cost (landed, by category) and France's score of ``n`` cases on arrays, one call on fresh
+    columns (their factorisation included)."""
+    import pandas  # noqa: F401 (imported before timing: the factorisation of large columns uses it)
+
+    from evchain.data.registry import load_data
+    from evchain.score.french import ScoreInputs, french_score, transport_kg
+    from evchain.sites.cost import CarCostInputs, car_cost
+
+    data = load_data()
+    rng = np.random.default_rng(6)
+    plants = {"douai": "FR", "novo-mesto": "SI", "bursa": "TR", "shiyan": "CN", "valladolid": "ES"}
+    pick = rng.integers(0, len(plants), n)
+    site = np.array(list(plants), dtype=object)[pick]
+    country = np.array(list(plants.values()), dtype=object)[pick]
+    mass = rng.uniform(1200, 1600, n)
+    no_battery = mass - rng.uniform(200, 400, n)
+    inputs = CarCostInputs(site, country, np.full(n, "FR", dtype=object), no_battery, mass, rng.uniform(4e3, 7e3, n),
+                           {}, {}, np.full(n, "", dtype=object), 750.0)
+    score = ScoreInputs(0.6 * no_battery, 0.1 * no_battery, no_battery, rng.uniform(30, 60, n), country, country,
+                        mass, rng.random(n) > 0.5)
+    start = time.perf_counter()
+    car_cost(data, inputs)
+    french_score(data, score, transport_kg(data, site, country, mass))
+    return n / (time.perf_counter() - start)
+
+
 def plan_seconds() -> float:
     """Solve a plan of 10 programmes x 20 candidate plants x 3 years (2 cell plants each)."""
     from evchain.sites.plan import Option, PlanProblem, solve_plan
@@ -203,6 +230,7 @@ def main() -> None:
     figures[f"battery_range_closure_{n_closure}_cars_s"] = closure_seconds(n_closure)
     figures.update(chain_per_s(20_000 if args.quick else 100_000, consumption_given=False))
     figures.update(chain_per_s(100_000 if args.quick else 1_000_000, consumption_given=True))
+    figures["cost_and_french_score_cases_per_s_one_core"] = cost_and_score_per_s(n_batch)
     figures["plan_10_programmes_20_sites_3_years_s"] = plan_seconds()
     figures["cli_help_s"] = _command_seconds(["--help"])
     figures["default_study_cold_start_s"] = _command_seconds(["run", "examples/default.toml"])
