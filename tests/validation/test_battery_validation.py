@@ -119,3 +119,24 @@ def test_metal_content_per_kwh_inside_literature_ranges(chemistry, element):
         if DATA.table("cells")[cid].meta["chemistry"] == chemistry:
             value = CTX.lib.cell_kg_per_kwh[i, column]
             assert low <= value <= high, f"{cid}: {element} {value:.3f} kg/kWh outside {low:.3f}-{high:.3f}"
+
+
+def test_pack_premium_in_the_car_cost_is_the_battery_steps_and_inside_the_published_span(tmp_path):
+    """Issue 5: the Europe-over-China pack premium carried into a car's landed cost is the battery
+    model's own, and inside BNEF's 2023-2025 span."""
+    import json
+
+    from evchain import evaluate, load_study
+
+    text = '[study]\nname = "premium"\n' + "".join(
+        f'[[variants]]\nid = "{sid}"\nvehicle = "renault-5-etech-52"\n'
+        f'battery = {{ cell_site = "{site}", pack_site = "{site}" }}\n' for sid, site in (("eu", "FR"), ("cn", "CN")))
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+    for case in cases.values():
+        assert case["cost_by_category_eur"]["battery"] == pytest.approx(case["pack_cost_eur"], rel=1e-12)
+    premium = cases["eu"]["pack_cost_eur"] / cases["cn"]["pack_cost_eur"] - 1.0
+    spans = [float(r["value"]) for r in SURVEYS
+             if r["segment"] == "premium_vs_china" and r["region"] == "europe" and r["survey"] == "BNEF"]
+    assert min(spans) <= premium <= max(spans)
