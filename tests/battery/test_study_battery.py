@@ -139,3 +139,31 @@ def test_battery_data_outside_physical_bounds_is_rejected_with_the_bound(tmp_pat
 
     with pytest.raises(DataError, match=message):
         load_data([tmp_path])
+
+
+def test_a_user_vehicle_without_battery_data_takes_the_battery_of_its_study(tmp_path):
+    """A vehicle from a user folder with no battery data: no battery outputs unless the study gives a
+    battery; given one (cell, architecture, sites), the chain runs, with no mass correction."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "vehicles.toml").write_text('[my-car]\nname = "My car"\nsegment = "B"\nmotor_curve = "fastsim-large"\n',
+                                          encoding="utf-8")
+    rows = [("curb_mass", "1300", "kg"), ("drag_coefficient", "0.3", "dimensionless"), ("frontal_area", "2.2", "m**2"),
+            ("motor_power", "90", "kW"), ("max_speed", "150", "km/h"), ("battery_usable", "45", "kWh"),
+            ("battery_voltage", "360", "V"), ("battery_charge_power", "80", "kW")]
+    (folder / "vehicles.csv").write_text("vehicle,field,value,unit,low,high,source,estimate,note\n" + "".join(
+        f"my-car,{f},{v},{u},,,fastsim,yes,test\n" for f, v, u in rows), encoding="utf-8")
+    study = tmp_path / "study.toml"
+    study.write_text('[study]\nname = "user car"\ndata = ["data"]\n'
+                     '[[variants]]\nid = "bare"\nvehicle = "my-car"\n'
+                     '[[variants]]\nid = "lfp"\nvehicle = "my-car"\n'
+                     'battery = { chemistry = "LFP", architecture = "cell-to-pack", cell_site = "CN", pack_site = "FR" }\n'
+                     '[[variants]]\nid = "half"\nvehicle = "my-car"\nbattery = { chemistry = "LFP" }\n',
+                     encoding="utf-8")
+    with pytest.raises(StudyError, match=r"my-car' has no battery data .*give architecture, cell_site, pack_site"):
+        load_study(study)
+    study.write_text(study.read_text(encoding="utf-8").split('[[variants]]\nid = "half"')[0], encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(study)).to_json())["cases"]}
+    assert cases["bare"]["pack_mass_kg"] is None and cases["bare"]["france_bonus_eligible"] is None
+    assert cases["lfp"]["curb_mass_kg"] == pytest.approx(1300.0)  # the given mass is the car with this battery
+    assert cases["lfp"]["gwp_total_kgco2e"] > 0 and cases["lfp"]["landed_cost_eur"] > 0

@@ -82,10 +82,37 @@ def reference_battery(vehicle: Vehicle, data: DataSet) -> BatteryChoice:
                          str(meta["pack_site"]), usable.value if usable is not None else math.nan)
 
 
+def has_reference_battery(vehicle: Vehicle) -> bool:
+    """Whether the vehicle's data describe its battery (cell, architecture, sites)."""
+    return all(k in vehicle.meta for k in ("battery_cell", "battery_architecture", "cell_site", "pack_site"))
+
+
+def _from_spec(spec: Mapping[str, Any], vehicle: Vehicle, data: DataSet) -> BatteryChoice:
+    """The reference battery of a vehicle without battery data: the study's own battery table.
+
+    Its curb mass is then taken as the car with that battery (no mass correction).
+    """
+    cells = data.table("cells")
+    if spec.get("cell") is not None:
+        cell = str(spec["cell"])
+    elif spec.get("chemistry") is not None:
+        cell = pick_cell(cells, str(spec["chemistry"]), spec.get("format"))
+    else:
+        cell = ""
+    missing = [k for k, v in (("cell or chemistry", cell), ("architecture", spec.get("architecture")),
+                              ("cell_site", spec.get("cell_site")), ("pack_site", spec.get("pack_site"))) if not v]
+    if missing:
+        raise DataError(f"vehicle {vehicle.id!r} has no battery data (vehicles.toml battery_cell, "
+                        f"battery_architecture, cell_site, pack_site): give {', '.join(missing)} in the battery table")
+    usable = vehicle.values.get("battery_usable")
+    return BatteryChoice(cell, str(spec["architecture"]), str(spec["cell_site"]), str(spec["pack_site"]),
+                         usable.value if usable is not None else math.nan)
+
+
 def resolve_battery(spec: Mapping[str, Any], vehicle: Vehicle, data: DataSet,
                     capacity_kwh: float | None, target_range_km: float | None) -> BatteryChoice:
     """Resolve a variant's battery table (``spec``, quantities already parsed) against the data."""
-    ref = reference_battery(vehicle, data)
+    ref = reference_battery(vehicle, data) if has_reference_battery(vehicle) else _from_spec(spec, vehicle, data)
     cells = data.table("cells")
     if spec.get("cell") is not None:
         cell = str(spec["cell"])

@@ -182,8 +182,8 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         if idx.size == cases.n and values.dtype.kind not in "iu":
             full[name] = values
             continue
-        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iu"
-                  else np.full(cases.n, False) if values.dtype == bool else np.full(cases.n, np.nan))
+        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iub"
+                  else np.full(cases.n, np.nan))
         column[idx] = values
         full[name] = column
     return full

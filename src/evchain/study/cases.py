@@ -7,12 +7,12 @@ all become case tables; the model never knows which it is evaluating.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from evchain.battery.choice import reference_battery
+from evchain.battery.choice import has_reference_battery, reference_battery
 from evchain.data.registry import DataSet
 from evchain.errors import ModelError
 from evchain.fields import DEFAULTED_FIELDS, VEHICLE_FIELDS
@@ -95,8 +95,11 @@ def _context_columns(study: Study) -> dict[str, np.ndarray]:
         "lifetime_km": np.array([c.get("lifetime_km", data.parameter("lifetime_km")) for c in contexts]),
         "energy_wall_kwh_per_100km": np.array([c.get("energy_wall_kwh_per_100km", np.nan) for c in contexts]),
         "use_country": np.array([c.get("use_country", "EU") for c in contexts], dtype=object),
-        "assembly_site": np.array([c.get("assembly_site", veh.meta.get("assembly_site", "EU"))
-                                   for c, veh in zip(contexts, vehicles, strict=True)], dtype=object),
+        # the car plant: given, else the vehicle's, else where its pack is assembled
+        "assembly_site": np.array([c.get("assembly_site") or veh.meta.get("assembly_site")
+                                   or (v.battery.pack_site if v.battery is not None else "FR")
+                                   for c, veh, v in zip(contexts, vehicles, study.variants, strict=True)],
+                                  dtype=object),
         "recycling_route": np.array([c.get("recycling_route", default_route) for c in contexts], dtype=object),
         "second_life_share": np.array([c.get("second_life_share", 0.0) for c in contexts]),
         "materials_region": np.array([c.get("materials_region", "china") for c in contexts], dtype=object),
@@ -109,8 +112,15 @@ def _context_columns(study: Study) -> dict[str, np.ndarray]:
 
 def _battery_columns(study: Study) -> dict[str, np.ndarray]:
     choices = [v.battery for v in study.variants]
-    refs = [reference_battery(study.data.vehicles[v.vehicle], study.data) if v.battery is not None else None
-            for v in study.variants]
+    def reference(v: Any) -> Any:
+        vehicle = study.data.vehicles[v.vehicle]
+        if v.battery is None:
+            return None
+        if has_reference_battery(vehicle):
+            return reference_battery(vehicle, study.data)
+        return replace(v.battery, capacity_kwh=v.battery.capacity_kwh)  # no battery data: no mass correction
+
+    refs = [reference(v) for v in study.variants]
 
     def column(items: list[Any], name: str) -> np.ndarray:
         return np.array([getattr(c, name) if c is not None else None for c in items], dtype=object)
