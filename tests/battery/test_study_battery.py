@@ -157,7 +157,8 @@ def test_a_user_vehicle_without_battery_data_takes_the_battery_of_its_study(tmp_
     study.write_text('[study]\nname = "user car"\ndata = ["data"]\n'
                      '[[variants]]\nid = "bare"\nvehicle = "my-car"\n'
                      '[[variants]]\nid = "lfp"\nvehicle = "my-car"\n'
-                     'battery = { chemistry = "LFP", architecture = "cell-to-pack", cell_site = "CN", pack_site = "FR" }\n'
+                     'battery = { chemistry = "LFP", architecture = "cell-to-pack", cell_site = "CN", '
+                     'pack_site = "FR" }\n'
                      '[[variants]]\nid = "half"\nvehicle = "my-car"\nbattery = { chemistry = "LFP" }\n',
                      encoding="utf-8")
     with pytest.raises(StudyError, match=r"my-car' has no battery data .*give architecture, cell_site, pack_site"):
