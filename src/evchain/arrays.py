@@ -70,3 +70,13 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     if index.shape[0] == values.shape[0]:
         return values
     return values[index]
+
+
+#: A stable integer for every id seen (countries, regions, sites), so that columns of ids
+#: compare as integers rather than Python objects.
+_VOCABULARY: dict[Any, int] = {}
+
+
+def ids(values: np.ndarray) -> np.ndarray:
+    """A stable integer per distinct value (equal values, equal integers), computed per distinct value."""
+    return map_values(values, lambda v: _VOCABULARY.setdefault(v, len(_VOCABULARY)), np.int64)

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import ids, map_values
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
@@ -249,9 +249,9 @@ def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarr
     car_region = _plant_region_of(battery, case.assembly_country)
     market = map_values(case.use_country, lambda c: "china" if c == "CN" else "europe")
     car_t = case.curb_mass_kg / 1000.0
-    road = np.where(case.assembly_country != case.use_country,
+    road = np.where(ids(case.assembly_country) != ids(case.use_country),
                     car_t * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
-    return road + np.where(car_region != market, car_t * p["intercontinental_sea_km"] * p["roro_gwp"], 0.0)
+    return road + np.where(ids(car_region) != ids(market), car_t * p["intercontinental_sea_km"] * p["roro_gwp"], 0.0)
 
 
 def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, case: Case, rows: bm.Rows,
@@ -270,8 +270,8 @@ def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray,
 
     def leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray, region_b: np.ndarray,
             ship: float) -> np.ndarray:
-        road = np.where(a != b, tonnes * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
-        sea = np.where(region_a != region_b, tonnes * p["intercontinental_sea_km"] * ship, 0.0)
+        road = np.where(ids(a) != ids(b), tonnes * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
+        sea = np.where(ids(region_a) != ids(region_b), tonnes * p["intercontinental_sea_km"] * ship, 0.0)
         return road + sea
 
     pack_t = pack_kg / 1000.0

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evchain.arrays import factorize, map_values
+from evchain.arrays import factorize, ids, map_values
 from evchain.battery.cost import capital_recovery_factor
 from evchain.data.registry import DataSet
 
@@ -81,14 +81,14 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     overseas = map_values(x.plant_country, lambda c: continent(c) not in ("europe", "africa"), bool)
     truck = x.mass_kg / 1000.0 * data.parameter("continental_road_km") * data.parameter("road_detour") \
         * car.value("truck_freight")
-    same = x.plant_country == x.market_country
+    same = ids(x.plant_country) == ids(x.market_country)
     out["logistics"] = np.where(overseas, car.value("sea_freight"), np.where(same, 0.0, truck))
     in_eu = map_values(x.plant_country, lambda c: bool(countries[c].meta.get("eu", False)) if c in countries
                        else False, bool)
     free = in_eu | map_values(x.plant_country, lambda c: c in EU_FREE, bool)
     mfn = trade["eu-mfn-duty-cars"].value("ad_valorem_rate")
     cvd = map_values(x.cvd_measure, lambda m: trade[m].value("ad_valorem_rate") if m in trade else 0.0, np.float64)
-    rate = np.where(free, 0.0, mfn + np.where(x.plant_country == "CN", cvd, 0.0))
+    rate = np.where(free, 0.0, mfn + np.where(map_values(x.plant_country, lambda c: c == "CN", bool), cvd, 0.0))
     out["duties"] = rate * (manufacturing + out["logistics"])  # customs value: cost, insurance, freight
     landed = manufacturing + out["logistics"] + out["duties"]
     result = dict(out)
