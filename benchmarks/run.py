@@ -117,6 +117,7 @@ def closure_seconds(n: int) -> float:
 def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
     """The whole chain (battery, vehicle, energy, impact) per second, with the drive cycle or with
     the consumption given; and the peak memory it adds per case."""
+    from evchain.arrays import coded, full
     from evchain.battery.vehicle import apply_battery
     from evchain.data.registry import load_data
     from evchain.energy.model import energy_use
@@ -127,16 +128,17 @@ def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
     rng = np.random.default_rng(4)
     cases = cases_from_arrays(data, n, "renault-5-etech-52", cycle="wltc-class3b",
                               curb_mass=rng.uniform(1300, 1600, n), battery_usable=rng.uniform(35, 60, n))
-    cells = np.array(["lfp-prismatic", "nmc811-pouch"], dtype=object)
-    sites = np.array(["CN", "FR", "HU", "aesc-douai"], dtype=object)
+    sites = ["CN", "FR", "HU", "aesc-douai"]
+    # categorical columns as a sweep builds them: a few choices and each case's code (design.md §3)
     cases.battery = {
-        "cell": cells[rng.integers(0, 2, n)], "architecture": np.full(n, "cell-to-pack", dtype=object),
-        "cell_site": sites[rng.integers(0, 4, n)], "pack_site": sites[rng.integers(0, 4, n)],
-        "target_range": np.full(n, np.nan), "ref_cell": np.full(n, "nmc811-pouch", dtype=object),
-        "ref_architecture": np.full(n, "module-to-pack", dtype=object), "ref_usable": np.full(n, 52.0),
+        "cell": coded(["lfp-prismatic", "nmc811-pouch"], rng.integers(0, 2, n)),
+        "architecture": full(n, "cell-to-pack"),
+        "cell_site": coded(sites, rng.integers(0, 4, n)), "pack_site": coded(sites, rng.integers(0, 4, n)),
+        "target_range": np.full(n, np.nan), "ref_cell": full(n, "nmc811-pouch"),
+        "ref_architecture": full(n, "module-to-pack"), "ref_usable": np.full(n, 52.0),
     }
     cases.context = default_context(cases, data)
-    cases.context["use_country"] = np.array(["FR", "DE", "PL", "ES"], dtype=object)[rng.integers(0, 4, n)]
+    cases.context["use_country"] = coded(["FR", "DE", "PL", "ES"], rng.integers(0, 4, n))
     if consumption_given:
         cases.context["energy_wall_kwh_per_100km"] = rng.uniform(12.0, 18.0, n)
 

@@ -17,22 +17,41 @@ import numpy as np
 #: Above this many elements, pandas' hash-based factorize (C) is used instead of a dict loop.
 _PANDAS_FROM = 20_000
 
+#: From this many elements on, factorisations are cached (and carried to arrays derived by mapping).
+_CACHE_FROM = 512
+
 #: Factorisations of large arrays still alive, by id (entries drop when their array is freed):
 #: the steps of a run map the same columns many times.
 _FACTORS: dict[int, tuple[Any, list[Any], np.ndarray]] = {}
 
 
 def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
-    """Distinct values (first-appearance order) and each element's index among them."""
+    """Values and each element's index among them (distinct unless carried from a mapping, see
+    ``_remember``: a value may then repeat)."""
     key = id(values)
     hit = _FACTORS.get(key)
     if hit is not None and hit[0]() is values:
         return hit[1], hit[2]
     uniques, codes = _factorize(values)
-    if values.shape[0] >= _PANDAS_FROM:
-        with contextlib.suppress(TypeError):  # not weak-referenceable: no cache
-            _FACTORS[key] = (weakref.ref(values, lambda _: _FACTORS.pop(key, None)), uniques, codes)
+    _remember(values, uniques, codes)
     return uniques, codes
+
+
+def _remember(values: np.ndarray, uniques: list[Any], codes: np.ndarray) -> None:
+    """Cache a factorisation of a large array (``uniques`` may repeat a value: consumers only need
+    ``values[i] == uniques[codes[i]]``)."""
+    if values.shape[0] < _CACHE_FROM:
+        return
+    key = id(values)
+    with contextlib.suppress(TypeError):  # not weak-referenceable: no cache
+        _FACTORS[key] = (weakref.ref(values, lambda _: _FACTORS.pop(key, None)), uniques, codes)
+
+
+def _cached(values: np.ndarray) -> tuple[list[Any], np.ndarray] | None:
+    hit = _FACTORS.get(id(values))
+    if hit is not None and hit[0]() is values:
+        return hit[1], hit[2]
+    return None
 
 
 def _factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
@@ -51,7 +70,12 @@ def map_values(values: np.ndarray, function: Callable[[Any], Any], dtype: Any = 
     """``function`` applied to each element, computed once per distinct value."""
     uniques, codes = factorize(values if values.dtype == object else np.asarray(values, dtype=object))
     mapped = np.array([function(u) for u in uniques], dtype=dtype)
-    return mapped[codes] if len(uniques) else np.empty(0, dtype=dtype)
+    if not len(uniques):
+        return np.empty(0, dtype=dtype)
+    out = mapped[codes]
+    if out.dtype == object:
+        _remember(out, mapped.tolist(), codes)  # so that mapping the result again skips hashing
+    return out
 
 
 def rows_of(values: np.ndarray, lookup: dict[Any, int], on_missing: Callable[[Any], Exception]) -> np.ndarray:
@@ -69,7 +93,38 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     cached factorisations of the whole column keep applying)."""
     if index.shape[0] == values.shape[0]:
         return values
-    return values[index]
+    out = values[index]
+    hit = _cached(values) if values.dtype == object else None
+    if hit is not None:
+        _remember(out, hit[0], hit[1][index])
+    return out
+
+
+def coded(categories: np.ndarray | list[Any], codes: np.ndarray) -> np.ndarray:
+    """``categories[codes]`` as an object array whose factorisation is known (no hashing later):
+    how sweeps build categorical columns of many cases from a few choices."""
+    values = np.asarray(categories, dtype=object)
+    codes = np.asarray(codes, dtype=np.int64)
+    out = values[codes]
+    _remember(out, values.tolist(), codes)
+    return out
+
+
+def full(n: int, value: Any) -> np.ndarray:
+    """An object array of ``n`` times ``value``, its factorisation known."""
+    out = np.full(n, value, dtype=object)
+    _remember(out, [value], np.zeros(n, dtype=np.int64))
+    return out
+
+
+def where(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(mask, a, b)`` for object arrays of ids, its factorisation carried from ``a`` and ``b``."""
+    out = np.where(mask, a, b)
+    if out.shape[0] >= _CACHE_FROM:
+        ua, ca = factorize(a)
+        ub, cb = factorize(b)
+        _remember(out, list(ua) + list(ub), np.where(mask, ca, cb + len(ua)))
+    return out
 
 
 #: A stable integer for every id seen (countries, regions, sites), so that columns of ids

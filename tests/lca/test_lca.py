@@ -162,3 +162,45 @@ def test_supplier_specific_electricity_replaces_the_national_mix_for_cell_making
     assert cases["green"]["gwp_by_stage_kgco2e"]["cell_making"] < cases["mix"]["gwp_by_stage_kgco2e"]["cell_making"]
     for stage in ("materials", "use", "glider"):
         assert cases["green"]["gwp_by_stage_kgco2e"][stage] == pytest.approx(cases["mix"]["gwp_by_stage_kgco2e"][stage])
+
+
+def test_blocks_of_cases_give_the_same_outputs_as_one_block(monkeypatch):
+    """The impact step works in blocks (bounded memory); where the blocks fall changes nothing."""
+    import numpy as np
+
+    from evchain.arrays import coded, full
+    from evchain.battery.vehicle import apply_battery
+    from evchain.lca import step
+    from evchain.study.cases import cases_from_arrays
+
+    data = load_data()
+    n = 700
+    rng = np.random.default_rng(11)
+    cases = cases_from_arrays(data, n, "renault-5-etech-52", cycle="wltc-class3b",
+                              curb_mass=rng.uniform(1300, 1600, n), battery_usable=rng.uniform(35, 60, n))
+    sites = ["CN", "FR", "HU", "aesc-douai"]
+    cell = coded(["lfp-prismatic", "nmc811-pouch"], rng.integers(0, 2, n))
+    cell[::7] = None  # cases without battery data: left out, NaN or None in every output
+    cases.battery = {
+        "cell": cell, "architecture": full(n, "cell-to-pack"),
+        "cell_site": coded(sites, rng.integers(0, 4, n)), "pack_site": coded(sites, rng.integers(0, 4, n)),
+        "target_range": np.full(n, np.nan), "ref_cell": full(n, "nmc811-pouch"),
+        "ref_architecture": full(n, "module-to-pack"), "ref_usable": np.full(n, 52.0),
+    }
+    cases.context = step.default_context(cases, data)
+    cases.context["use_country"] = coded(["FR", "DE", "PL", "ES"], rng.integers(0, 4, n))
+    cases.context["energy_wall_kwh_per_100km"] = rng.uniform(12.0, 18.0, n)
+    cases, _ = apply_battery(cases, data, details=False)
+    energy = {"energy_wall_kwh_per_100km": cases.context["energy_wall_kwh_per_100km"]}
+    one = step.apply_impact(cases, energy, data)
+    monkeypatch.setattr(step, "CHUNK", 64)
+    blocks = step.apply_impact(cases, energy, data)
+    assert one.keys() == blocks.keys()
+    for name in one:
+        a, b = one[name], blocks[name]
+        if a.dtype == object:
+            assert a.tolist() == b.tolist(), name
+        else:
+            np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-12, err_msg=name)
+    assert np.isnan(one["gwp_total_kgco2e"][::7]).all() and np.isfinite(np.delete(one["gwp_total_kgco2e"],
+                                                                                   np.s_[::7])).all()

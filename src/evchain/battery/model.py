@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import coded, map_values
 from evchain.battery.choice import site_country
 from evchain.battery.cost import PACK_CATEGORIES, Countries, build_countries, capital_recovery_factor, pack_cost
 from evchain.battery.library import Library, build_library
@@ -104,8 +104,8 @@ def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, detail
     pack = design(ctx, r, usable_kwh)
     costs = cost(ctx, r)
     out: dict[str, Any] = {
-        "battery_cell": np.array(ctx.lib.cells, dtype=object)[r.cell],
-        "battery_architecture": np.array(ctx.lib.architectures, dtype=object)[r.architecture],
+        "battery_cell": coded(ctx.lib.cells, r.cell),
+        "battery_architecture": coded(ctx.lib.architectures, r.architecture),
         "pack_energy_kwh": pack.energy_kwh,
         "pack_usable_kwh": pack.usable_kwh,
         "pack_mass_kg": pack.mass_kg,

@@ -37,7 +37,7 @@ from evchain.battery import model as bm
 from evchain.battery.materials import formula_fractions
 from evchain.data.registry import DataSet
 from evchain.lca import model as lm
-from evchain.lca.inventory import MATERIALS, powertrain_kg
+from evchain.lca.inventory import powertrain_sum, unit
 from evchain.schema_tables import EOL_ELEMENTS
 
 #: Element -> (the virgin material it displaces, its formula for the element's mass share).
@@ -141,14 +141,14 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
             ok &= ~needed | (np.nan_to_num(share, nan=0.0) >= data.parameter(f"rc_min_{name}_{year}"))
         out[f"recycled_content_meets_{year}"] = np.where(given, ok, False)
     if details:
-        ptrain = powertrain_kg(ctx.inventory, case.motor_kw, case.wound_rotor)
-        rare = ptrain[:, MATERIALS.index("ndfeb")] * data.parameter("rare_earth_share_ndfeb")
+        inv, kw, kind = ctx.inventory, case.motor_kw, case.wound_rotor
+        rare = powertrain_sum(inv, unit("ndfeb"), kw, kind) * data.parameter("rare_earth_share_ndfeb")
         natural = np.array([data.table("cells")[c].get("natural_graphite_share", 0.0) for c in battery.lib.cells])
         critical = {
             "Li": materials_kg[:, categories.index("Li")], "Ni": materials_kg[:, categories.index("Ni")],
             "Co": materials_kg[:, categories.index("Co")], "Mn": materials_kg[:, categories.index("Mn")],
             "natural_graphite": materials_kg[:, categories.index("graphite")] * natural[rows.cell],
-            "Cu": materials_kg[:, categories.index("Cu")] + ptrain[:, MATERIALS.index("copper")],
+            "Cu": materials_kg[:, categories.index("Cu")] + powertrain_sum(inv, unit("copper"), kw, kind),
             "rare_earths": rare,
         }
         out["gwp_by_stage_kgco2e"] = _objects(stage, lm.STAGES)

@@ -110,9 +110,48 @@ def powertrain_kg(inv: Inventory, motor_kw: np.ndarray, wound_rotor: np.ndarray)
 
 def glider_kg(inv: Inventory, glider_mass: np.ndarray, segment: np.ndarray) -> np.ndarray:
     """Glider mass by material [kg], shape ``(cases, materials)`` (segments A-B use the B shares)."""
-    names = sorted(inv.glider_shares)
-    table = np.array([inv.glider_shares[n] for n in names])
-    lookup = {n: i for i, n in enumerate(names)}
+    return glider_mass[:, None] * _glider_table(inv)[segment_row(inv, segment)]
+
+
+def _glider_table(inv: Inventory) -> np.ndarray:
+    return np.array([inv.glider_shares[n] for n in sorted(inv.glider_shares)])
+
+
+def segment_row(inv: Inventory, segment: np.ndarray) -> np.ndarray:
+    """Row of each segment among the glider compositions (an unknown segment uses B's)."""
+    lookup = {n: i for i, n in enumerate(sorted(inv.glider_shares))}
     fallback = lookup.get("B", 0)
-    rows = map_values(segment, lambda s: lookup.get(str(s), fallback), np.int64)
-    return glider_mass[:, None] * table[rows]
+    return map_values(segment, lambda s: lookup.get(str(s), fallback), np.int64)
+
+
+def powertrain_sum(inv: Inventory, weights: np.ndarray, motor_kw: np.ndarray, wound_rotor: np.ndarray,
+                   row: np.ndarray | None = None) -> np.ndarray:
+    """``Σ_m powertrain_kg[:, m] w[m]`` without forming the ``(cases, materials)`` masses.
+
+    ``weights`` per material (shape ``(materials,)``), or a table ``(rows, materials)`` with
+    each case's ``row``: e.g. kg CO2e/kg by region. Exact, since the masses are linear in power:
+    ``Σ_m (f_m + P k_m) w_m = F + P K`` with ``F = f·w``, ``K = k·w`` per motor kind and row.
+    """
+    w = np.atleast_2d(weights)
+    kind = wound_rotor.astype(np.int64)
+    fixed = (inv.motor_fixed + inv.fixed) @ w.T  # (kinds, rows)
+    per_kw = (inv.motor_per_kw + inv.inverter_per_kw) @ w.T
+    r = np.zeros(kind.shape, dtype=np.int64) if row is None else row
+    return fixed[kind, r] + motor_kw * per_kw[kind, r]
+
+
+def glider_sum(inv: Inventory, weights: np.ndarray, glider_mass: np.ndarray, segment_rows: np.ndarray,
+               row: np.ndarray | None = None) -> np.ndarray:
+    """``Σ_m glider_kg[:, m] w[m]`` (see :func:`powertrain_sum`); ``segment_rows`` from
+    :func:`segment_row`."""
+    w = np.atleast_2d(weights)
+    table = _glider_table(inv) @ w.T  # (segments, rows)
+    r = np.zeros(segment_rows.shape, dtype=np.int64) if row is None else row
+    return glider_mass * table[segment_rows, r]
+
+
+def unit(material: str) -> np.ndarray:
+    """Weights selecting one material (for :func:`powertrain_sum` and :func:`glider_sum`) [-]."""
+    out = np.zeros(len(MATERIALS))
+    out[MATERIALS.index(material)] = 1.0
+    return out

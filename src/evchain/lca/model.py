@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import ids, map_values
+from evchain.arrays import coded, ids, map_values
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
 from evchain.errors import DataError
 from evchain.lca.grids import Grids, build_grids, intensity_in, mean_intensity
-from evchain.lca.inventory import MATERIALS, Inventory, build_inventory, glider_kg, powertrain_kg
+from evchain.lca.inventory import MATERIALS, Inventory, build_inventory, glider_sum, powertrain_sum, segment_row
 from evchain.schema_tables import CELL_BOM_FIELDS, PACK_PART_FIELDS
 
 STAGES = ("materials", "cell_making", "pack_assembly", "powertrain", "glider", "vehicle_assembly", "logistics",
@@ -198,10 +198,10 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
 
     countries = battery.countries
     cell_region = map_values(case.materials_region, ctx.regions.index, np.int64)
-    pack_region = _region_row(ctx, np.array(countries.regions, dtype=object)[countries.region[rows.pack_country]])
-    region_code = np.array([REGION_GRID[r] for r in ctx.regions], dtype=object)
-    g_mat = grid(region_code[cell_region])
-    g_part = grid(region_code[pack_region])
+    pack_region = _region_row(ctx, coded(countries.regions, countries.region[rows.pack_country]))
+    region_code = [REGION_GRID[r] for r in ctx.regions]
+    g_mat = grid(coded(region_code, cell_region))
+    g_part = grid(coded(region_code, pack_region))
     g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
     g_pack = grid(case.pack_country)
     g_asm = grid(case.assembly_country)
@@ -213,27 +213,32 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                                       + ctx.part_e[rows.architecture, pack_region] * g_part / 1e3))
     out["cell_making"] = energy * (p["cell_electricity"] * g_cell / 1e3 + p["cell_heat"] * p["gas_gwp"])
     out["pack_assembly"] = energy * p["pack_assembly_electricity"] * g_pack / 1e3
-    a, e = ctx.material_a[asm_region], ctx.material_e[asm_region]
-    g_asm_mat = grid(region_code[asm_region])  # the car's materials: made in its plant's region
-    powertrain = powertrain_kg(ctx.inventory, case.motor_kw, case.wound_rotor)
-    out["powertrain"] = ((powertrain * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1)
-                         + powertrain.sum(axis=1) * p["parts_gwp"])
-    glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain.sum(axis=1)
+    g_asm_mat = grid(coded(region_code, asm_region))  # the car's materials: made in its plant's region
+    inv = ctx.inventory
+    kw, kind = case.motor_kw, case.wound_rotor
+    powertrain_mass = powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
+    out["powertrain"] = (powertrain_sum(inv, ctx.material_a, kw, kind, asm_region)
+                         + powertrain_sum(inv, ctx.material_e, kw, kind, asm_region) * g_asm_mat / 1e3
+                         + powertrain_mass * p["parts_gwp"])
+    glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain_mass
     if np.any(glider_mass <= 0):
         k = int(np.argmax(glider_mass <= 0))
-        raise DataError(f"case {k}: the battery and powertrain ({pack.mass_kg[k] + powertrain[k].sum():.0f} kg) weigh "
+        raise DataError(f"case {k}: the battery and powertrain ({pack.mass_kg[k] + powertrain_mass[k]:.0f} kg) weigh "
                         f"more than the car without its driver ({case.curb_mass_kg[k] - p['driver_mass']:.0f} kg)")
-    glider = glider_kg(ctx.inventory, glider_mass, case.segment)
-    out["glider"] = (glider * (a + e * (g_asm_mat / 1e3)[:, None])).sum(axis=1) + glider_mass * p["parts_gwp"]
+    seg = segment_row(inv, case.segment)
+    out["glider"] = (glider_sum(inv, ctx.material_a, glider_mass, seg, asm_region)
+                     + glider_sum(inv, ctx.material_e, glider_mass, seg, asm_region) * g_asm_mat / 1e3
+                     + glider_mass * p["parts_gwp"])
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
     out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_region)
     g_use = mean_intensity(g, g.row(case.use_country), case.year, years, extrapolate)
     out["use"] = case.energy_wall_kwh_per_100km / 100.0 * case.lifetime_km * g_use / 1e3
-    rubber = MATERIALS.index("rubber")
-    tyre_sets = np.maximum(case.lifetime_km / ctx.inventory.tyre_km_per_set - 1.0, 0.0)  # replacements
-    out["maintenance"] = (tyre_sets * ctx.inventory.tyre_set_kg * (a[:, rubber] + e[:, rubber] * g_asm_mat / 1e3)
-                          + ctx.inventory.maintenance_kg_per_km * case.lifetime_km * a[:, MATERIALS.index("steel")])
+    rubber, steel = MATERIALS.index("rubber"), MATERIALS.index("steel")
+    tyre_sets = np.maximum(case.lifetime_km / inv.tyre_km_per_set - 1.0, 0.0)  # replacements
+    out["maintenance"] = (tyre_sets * inv.tyre_set_kg * (ctx.material_a[asm_region, rubber]
+                                                         + ctx.material_e[asm_region, rubber] * g_asm_mat / 1e3)
+                          + inv.maintenance_kg_per_km * case.lifetime_km * ctx.material_a[asm_region, steel])
     out["end_of_life"] = pack.mass_kg * (recycling[0] + recycling[1] * g_use / 1e3)
     return out
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import factorize, map_values, subset
+from evchain.arrays import factorize, full, map_values, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.battery.pack import materials_kg
 from evchain.data.registry import DataSet
 from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
-from evchain.lca.inventory import MATERIALS, glider_kg, powertrain_kg
+from evchain.lca.inventory import MATERIALS, glider_sum, powertrain_sum, segment_row, unit
 from evchain.score.french import COMPONENTS, ScoreInputs, french_score, transport_kg
 from evchain.sites.cost import CATEGORIES, CarCostInputs, car_cost, shares, value_added
 from evchain.study.cases import CaseTable
@@ -24,11 +24,11 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
     n = cases.n
     return {
         "year": np.full(n, data.parameter("default_year")), "lifetime_km": np.full(n, data.parameter("lifetime_km")),
-        "energy_wall_kwh_per_100km": np.full(n, np.nan), "use_country": np.full(n, "EU", dtype=object),
+        "energy_wall_kwh_per_100km": np.full(n, np.nan), "use_country": full(n, "EU"),
         "assembly_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("assembly_site", "FR")
                                     if v in data.vehicles else "FR"),
-        "recycling_route": np.full(n, "hydrometallurgical", dtype=object), "second_life_share": np.zeros(n),
-        "materials_region": np.full(n, "china", dtype=object), "cell_electricity_intensity": np.full(n, np.nan),
+        "recycling_route": full(n, "hydrometallurgical"), "second_life_share": np.zeros(n),
+        "materials_region": full(n, "china"), "cell_electricity_intensity": np.full(n, np.nan),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
     }
 
@@ -43,10 +43,15 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     """France's environmental score of each case (see :mod:`evchain.score.french`)."""
     ctx = lm.context(data, battery)
     inv = ctx.inventory
-    powertrain = powertrain_kg(inv, case.motor_kw, case.wound_rotor)
+    kw, kind = case.motor_kw, case.wound_rotor
     no_battery = case.curb_mass_kg - data.parameter("driver_mass") - pack.mass_kg
-    glider = glider_kg(inv, no_battery - powertrain.sum(axis=1), case.segment)
-    parts = powertrain + glider
+    glider_mass = no_battery - powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
+    seg = segment_row(inv, case.segment)
+
+    def parts(material: str) -> np.ndarray:  # powertrain and glider [kg]
+        w = unit(material)
+        return powertrain_sum(inv, w, kw, kind) + glider_sum(inv, w, glider_mass, seg)
+
     columns = cases.columns
     range_km = energy.get("range_km")
     reach = (subset(range_km, idx) if range_km is not None else np.full(idx.size, np.nan))
@@ -54,7 +59,7 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     category2 = ((subset(columns["seats"], idx) >= 5) & (subset(columns["boot_volume"], idx) > 200.0)
                  & (reach >= 170.0))
     mass = case.curb_mass_kg - data.parameter("driver_mass")
-    inputs = ScoreInputs(parts[:, MATERIALS.index("steel")], parts[:, MATERIALS.index("aluminium")], no_battery,
+    inputs = ScoreInputs(parts("steel"), parts("aluminium"), no_battery,
                          pack.energy_kwh, case.cell_country, case.assembly_country, mass, category2)
     sites = cases.context["assembly_site"] if cases.context else default_context(cases, data)["assembly_site"]
     plant_site = subset(sites, idx)
@@ -78,7 +83,7 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     kwh = pack.energy_kwh
     region_code = {"china": "CN", "europe": "", "world": "WORLD"}
     materials_at = map_values(case.materials_region, lambda reg: region_code.get(str(reg), "WORLD"))
-    materials_at = np.where(materials_at == "", case.cell_country, materials_at)
+    materials_at = where(materials_at == "", case.cell_country, materials_at)
     added: dict[str, np.ndarray] = {}
     hours: dict[str, np.ndarray] = {}
 
@@ -130,14 +135,42 @@ def _wound_rotor(data: DataSet, vehicle: str) -> bool:
     return "EESM" in motor or "wound" in motor
 
 
+#: Cases per block of the impact step: intermediates stay bounded (and in cache) whatever n is.
+CHUNK = 65_536
+
+
 def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_approach: str = "cut-off",
                  extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
-    """Impact outputs of every case with battery data (NaN or None for the others)."""
+    """Impact outputs of every case with battery data (NaN or None for the others), computed in
+    blocks of :data:`CHUNK` cases."""
     b = cases.battery
     if not b or not (b["cell"] != None).any():  # noqa: E711 (element-wise on an object array)
         return {}
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero((b["cell"] != None) & np.isfinite(cases.columns["battery_usable"]))  # noqa: E711
+    full: dict[str, Any] = {}
+    everyone = idx.size == cases.n
+    for first in range(0, max(idx.size, 1), CHUNK):
+        block = idx[first:first + CHUNK]
+        out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details)
+        for name, values in out.items():
+            values = np.asarray(values)
+            keep = everyone and values.dtype.kind not in "iu"  # NaN or None only where a case is left out
+            if keep and idx.size <= CHUNK:
+                full[name] = values  # one block of every case: the arrays are the columns
+                continue
+            if name not in full:
+                full[name] = (np.empty(cases.n, dtype=values.dtype) if keep
+                              else np.full(cases.n, None, dtype=object) if values.dtype == object
+                              or values.dtype.kind in "iub" else np.full(cases.n, np.nan))
+            full[name][block] = values
+    return full
+
+
+def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, energy: dict[str, Any],
+            data: DataSet, eol_approach: str, extrapolate: bool, details: bool) -> dict[str, Any]:
+    """Impact outputs of the cases at ``idx`` (all with battery data)."""
+    b = cases.battery
     battery = bm.context(data)
     r = bm.rows(battery, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
                 subset(b["pack_site"], idx))
@@ -176,14 +209,4 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
             recycled[i] = {e: float(context[f"recycled_{e}"][i]) for e in ("Co", "Li", "Ni")
                            if np.isfinite(context[f"recycled_{e}"][i])}
         out["recycled_content"] = recycled
-    full: dict[str, Any] = {}
-    for name, values in out.items():
-        values = np.asarray(values)
-        if idx.size == cases.n and values.dtype.kind not in "iu":
-            full[name] = values
-            continue
-        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iub"
-                  else np.full(cases.n, np.nan))
-        column[idx] = values
-        full[name] = column
-    return full
+    return out

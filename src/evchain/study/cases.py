@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import full
 from evchain.battery.choice import has_reference_battery, reference_battery
 from evchain.data.registry import DataSet
 from evchain.errors import ModelError
@@ -145,4 +146,4 @@ def cases_from_arrays(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
         cols[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
     ids = np.array([f"{vehicle}-{i}" for i in range(n)], dtype=object) if n <= 100_000 else \
         np.arange(n).astype(object)
-    return CaseTable(ids, np.full(n, vehicle, dtype=object), np.full(n, cycle, dtype=object), cols)
+    return CaseTable(ids, full(n, vehicle), full(n, cycle), cols)

@@ -1,0 +1,42 @@
+"""Categorical columns: factorisations carried through mapping, subsets and merges stay true."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evchain.arrays import coded, factorize, full, map_values, subset, where
+
+WORDS = ["FR", "DE", "CN", "douai", "SI"]
+
+
+def _check(values: np.ndarray) -> None:
+    uniques, codes = factorize(values)
+    assert [uniques[c] for c in codes] == values.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, len(WORDS) - 1), min_size=600, max_size=900), st.data())
+def test_carried_factorisations_describe_their_arrays(codes, draw):
+    values = coded(WORDS, np.array(codes))
+    _check(values)
+    mapped = map_values(values, lambda v: v.lower()[:1])  # several values map to one: uniques repeat
+    _check(mapped)
+    assert mapped.tolist() == [w.lower()[:1] for w in values.tolist()]
+    index = np.array(draw.draw(st.lists(st.integers(0, len(codes) - 1), min_size=len(codes) - 1,
+                                        max_size=len(codes) - 1)))
+    part = subset(values, index)
+    _check(part)
+    mask = np.arange(len(codes)) % 3 == 0
+    merged = where(mask, values, full(len(codes), "EU"))
+    _check(merged)
+    assert merged.tolist() == np.where(mask, values, "EU").tolist()
+
+
+def test_ids_of_equal_values_are_equal_whatever_their_factorisation():
+    from evchain.arrays import ids
+
+    a = map_values(coded(WORDS, np.arange(1000) % 5), lambda v: "X" if v in ("FR", "DE") else v)
+    b = np.array(a.tolist(), dtype=object)  # same values, fresh factorisation
+    assert np.array_equal(ids(a), ids(b))
