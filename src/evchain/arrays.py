@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -100,7 +100,7 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     return out
 
 
-def coded(categories: np.ndarray | list[Any], codes: np.ndarray) -> np.ndarray:
+def coded(categories: np.ndarray | Sequence[Any], codes: np.ndarray) -> np.ndarray:
     """``categories[codes]`` as an object array whose factorisation is known (no hashing later):
     how sweeps build categorical columns of many cases from a few choices."""
     values = np.asarray(categories, dtype=object)
