@@ -39,12 +39,13 @@ def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
 
 def _remember(values: np.ndarray, uniques: list[Any], codes: np.ndarray) -> None:
     """Cache a factorisation of a large array (``uniques`` may repeat a value: consumers only need
-    ``values[i] == uniques[codes[i]]``)."""
+    ``values[i] == uniques[codes[i]]``). The array becomes read-only: copy it to change it."""
     if values.shape[0] < _CACHE_FROM:
         return
     key = id(values)
     with contextlib.suppress(TypeError):  # not weak-referenceable: no cache
         _FACTORS[key] = (weakref.ref(values, lambda _: _FACTORS.pop(key, None)), uniques, codes)
+        values.flags.writeable = False  # a change in place would leave the cached codes stale: refuse it
 
 
 def _cached(values: np.ndarray) -> tuple[list[Any], np.ndarray] | None:
@@ -58,8 +59,14 @@ def _factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
     if values.shape[0] >= _PANDAS_FROM:
         import pandas as pd
 
-        codes, uniques = pd.factorize(values, sort=False)
-        return list(uniques), codes.astype(np.int64, copy=False)
+        codes, found = pd.factorize(values, sort=False)
+        uniques = list(found)
+        codes = codes.astype(np.int64, copy=False)
+        missing = codes < 0  # pandas codes None (and NaN) as -1: keep it as a value of its own, None
+        if missing.any():
+            codes[missing] = len(uniques)
+            uniques.append(None)
+        return uniques, codes
     index: dict[Any, int] = {}
     codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64,
                         count=values.shape[0])
@@ -96,8 +103,17 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     out = values[index]
     hit = _cached(values) if values.dtype == object else None
     if hit is not None:
-        _remember(out, hit[0], hit[1][index])
+        _remember(out, *_compact(hit[0], hit[1][index]))
     return out
+
+
+def _compact(uniques: list[Any], codes: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """Drop the values no element uses (a mapping then never sees a value the array lacks)."""
+    used = np.bincount(codes, minlength=len(uniques)) > 0
+    if used.all():
+        return uniques, codes
+    new = np.cumsum(used) - 1
+    return [u for u, keep in zip(uniques, used, strict=True) if keep], new[codes]
 
 
 def coded(categories: np.ndarray | Sequence[Any], codes: np.ndarray) -> np.ndarray:
@@ -123,7 +139,7 @@ def where(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if out.shape[0] >= _CACHE_FROM:
         ua, ca = factorize(a)
         ub, cb = factorize(b)
-        _remember(out, list(ua) + list(ub), np.where(mask, ca, cb + len(ua)))
+        _remember(out, *_compact(list(ua) + list(ub), np.where(mask, ca, cb + len(ua))))
     return out
 
 
@@ -135,3 +151,16 @@ _VOCABULARY: dict[Any, int] = {}
 def ids(values: np.ndarray) -> np.ndarray:
     """A stable integer per distinct value (equal values, equal integers), computed per distinct value."""
     return map_values(values, lambda v: _VOCABULARY.setdefault(v, len(_VOCABULARY)), np.int64)
+
+
+def take2(table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``table[rows, cols]`` for a small 2-D table, through its flat view (NumPy's 2-D fancy
+    indexing costs about four times as much per element)."""
+    return table.ravel().take(rows * table.shape[1] + cols)
+
+
+def present(values: np.ndarray) -> np.ndarray:
+    """Where an object column holds a value (not None), per distinct value."""
+    if values.dtype != object:
+        return np.ones(values.shape, dtype=bool)
+    return map_values(values, lambda v: v is not None, bool)

@@ -40,3 +40,28 @@ def test_ids_of_equal_values_are_equal_whatever_their_factorisation():
     a = map_values(coded(WORDS, np.arange(1000) % 5), lambda v: "X" if v in ("FR", "DE") else v)
     b = np.array(a.tolist(), dtype=object)  # same values, fresh factorisation
     assert np.array_equal(ids(a), ids(b))
+
+
+def test_missing_values_map_as_none_in_large_columns():
+    from evchain.arrays import present
+
+    values = np.array(["lfp", None] * 20_000, dtype=object)  # large: factorised by pandas
+    assert present(values).tolist() == [True, False] * 20_000
+    assert map_values(values, lambda v: "none" if v is None else v).tolist() == ["lfp", "none"] * 20_000
+
+
+def test_a_column_with_a_cached_factorisation_cannot_change_in_place():
+    import pytest
+
+    values = coded(WORDS, np.arange(2000) % 5)
+    with pytest.raises(ValueError, match="read-only"):
+        values[0] = "CN"
+    changed = values.copy()
+    changed[0] = "CN"
+    _check(changed)
+
+
+def test_a_subset_maps_only_the_values_it_holds():
+    values = coded(["a", "b", None], np.arange(3000) % 3)
+    part = subset(values, np.flatnonzero(np.arange(3000) % 3 != 2))
+    assert map_values(part, str.upper).tolist() == ["A", "B"] * 1000  # None is not among its values

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values, subset
+from evchain.arrays import map_values, present, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -25,9 +25,9 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     """Cases with their pack's mass and size applied, and the battery outputs (arrays over
     all cases; NaN or None for cases without battery data)."""
     b = cases.battery
-    if not b or not (b["cell"] != None).any():  # noqa: E711
+    if not b or not present(b["cell"]).any():
         return cases, {}
-    idx = np.flatnonzero(b["cell"] != None)  # noqa: E711 (element-wise on an object array)
+    idx = np.flatnonzero(present(b["cell"]))
     ctx = bm.context(data)
     r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
                 subset(b["pack_site"], idx))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evchain.arrays import rows_of
+from evchain.arrays import rows_of, take2
 from evchain.data.registry import DataSet
 from evchain.errors import DataError, did_you_mean
 
@@ -69,7 +69,7 @@ def intensity_in(grids: Grids, rows: np.ndarray, year: np.ndarray, extrapolate: 
     column = np.asarray(year, dtype=np.float64).astype(np.int64) - grids.first_year
     table = grids.held if extrapolate else grids.intensity
     clipped = np.clip(column, 0, table.shape[1] - 1)
-    values = table[rows, clipped]
+    values = take2(table, rows, clipped)
     outside = (column != clipped) | np.isnan(values)
     if outside.any():
         k = int(np.argmax(outside))
@@ -100,7 +100,7 @@ def mean_intensity(grids: Grids, rows: np.ndarray, start_year: np.ndarray, years
         inner = ~outside
         if inner.any():
             lo, hi = np.clip(low, 0, n_years - 1), np.clip(high, 0, n_years - 1)
-            outside |= np.isnan(table[rows, lo]) | np.isnan(table[rows, hi])
+            outside |= np.isnan(take2(table, rows, lo)) | np.isnan(take2(table, rows, hi))
         if outside.any():
             k = int(np.argmax(outside))
             raise DataError(
@@ -117,9 +117,9 @@ def mean_intensity(grids: Grids, rows: np.ndarray, start_year: np.ndarray, years
         width = padded.shape[1]
         inside = np.clip(t, 0.0, width - 1e-9)
         whole = np.floor(inside).astype(np.int64)
-        value = cumulative[rows, whole] + (inside - whole) * padded[rows, whole]
-        value = value + np.maximum(t - width, 0.0) * padded[rows, -1]  # beyond the end: the last year, held
-        return value + np.minimum(t, 0.0) * padded[rows, 0]  # before the start: the first year, held
+        value = take2(cumulative, rows, whole) + (inside - whole) * take2(padded, rows, whole)
+        value = value + np.maximum(t - width, 0.0) * padded[:, -1].take(rows)  # beyond the end: the last year, held
+        return value + np.minimum(t, 0.0) * padded[:, 0].take(rows)  # before the start: the first year, held
 
     return (integral(end) - integral(first)) / span
 

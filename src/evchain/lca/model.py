@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import coded, ids, map_values
+from evchain.arrays import ids, map_values
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
@@ -163,10 +163,6 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
     return ctx
 
 
-def _region_row(ctx: LcaContext, plant_regions: np.ndarray) -> np.ndarray:
-    return map_values(plant_regions, lambda r: ctx.regions.index(PLANT_REGION.get(str(r), "world")), np.int64)
-
-
 @dataclass(frozen=True)
 class Case:
     """The inputs of the impact step, arrays over cases (countries as ISO codes)."""
@@ -198,14 +194,20 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
 
     countries = battery.countries
     cell_region = map_values(case.materials_region, ctx.regions.index, np.int64)
-    pack_region = _region_row(ctx, coded(countries.regions, countries.region[rows.pack_country]))
-    region_code = [REGION_GRID[r] for r in ctx.regions]
-    g_mat = grid(coded(region_code, cell_region))
-    g_part = grid(coded(region_code, pack_region))
+    to_lca = np.array([ctx.regions.index(PLANT_REGION.get(r, "world")) for r in countries.regions])
+    asm_row = _country_rows(battery, case.assembly_country)
+    pack_region = to_lca[countries.region[rows.pack_country]]
+    region_rows = g.row(np.array([REGION_GRID[r] for r in ctx.regions], dtype=object))  # grid row of each region
+
+    def region_grid(region: np.ndarray) -> np.ndarray:
+        return intensity_in(g, region_rows[region], case.year, extrapolate)
+
+    g_mat = region_grid(cell_region)
+    g_part = region_grid(pack_region)
     g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
     g_pack = grid(case.pack_country)
     g_asm = grid(case.assembly_country)
-    asm_region = _region_row(ctx, _plant_region_of(battery, case.assembly_country))
+    asm_region = to_lca[countries.region[asm_row]]
     energy, non_cell = pack.energy_kwh, pack.non_cell_mass_kg
     out: dict[str, np.ndarray] = {}
     out["materials"] = (energy * (ctx.cell_a[rows.cell, cell_region] + ctx.cell_e[rows.cell, cell_region] * g_mat / 1e3)
@@ -213,7 +215,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                                       + ctx.part_e[rows.architecture, pack_region] * g_part / 1e3))
     out["cell_making"] = energy * (p["cell_electricity"] * g_cell / 1e3 + p["cell_heat"] * p["gas_gwp"])
     out["pack_assembly"] = energy * p["pack_assembly_electricity"] * g_pack / 1e3
-    g_asm_mat = grid(coded(region_code, asm_region))  # the car's materials: made in its plant's region
+    g_asm_mat = region_grid(asm_region)  # the car's materials: made in its plant's region
     inv = ctx.inventory
     kw, kind = case.motor_kw, case.wound_rotor
     powertrain_mass = powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
@@ -231,7 +233,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                      + glider_mass * p["parts_gwp"])
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
-    out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_region)
+    out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_row)
     g_use = mean_intensity(g, g.row(case.use_country), case.year, years, extrapolate)
     out["use"] = case.energy_wall_kwh_per_100km / 100.0 * case.lifetime_km * g_use / 1e3
     rubber, steel = MATERIALS.index("rubber"), MATERIALS.index("steel")
@@ -243,24 +245,35 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     return out
 
 
-def _plant_region_of(battery: bm.BatteryContext, codes: np.ndarray) -> np.ndarray:
-    countries = battery.countries
-    return map_values(codes, lambda c: countries.regions[countries.region[countries.codes.index(c)]])
+def _country_rows(battery: bm.BatteryContext, codes: np.ndarray) -> np.ndarray:
+    """Row of each country code among the battery context's countries."""
+    return map_values(codes, battery.countries.codes.index, np.int64)
+
+
+def _market_region(battery: bm.BatteryContext, use_country: np.ndarray) -> np.ndarray:
+    """Plant region (index into the countries' regions) of each market: China, else Europe."""
+    regions = battery.countries.regions
+    return map_values(use_country, lambda c: regions.index("china" if c == "CN" else "europe"), np.int64)
+
+
+def _leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray, region_b: np.ndarray,
+         truck: float, ship: float) -> np.ndarray:
+    """One leg [kg CO2e]: ``truck`` [kg CO2e/t] between two countries (ids ``a``, ``b``), plus
+    ``ship`` [kg CO2e/t] between two regions."""
+    return tonnes * (truck * (a != b) + ship * (region_a != region_b))
 
 
 def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarray:
     """The car's own leg from its plant to its market [kg CO2e] (the rest of logistics moves the pack)."""
     p = ctx.parameters
-    car_region = _plant_region_of(battery, case.assembly_country)
-    market = map_values(case.use_country, lambda c: "china" if c == "CN" else "europe")
-    car_t = case.curb_mass_kg / 1000.0
-    road = np.where(ids(case.assembly_country) != ids(case.use_country),
-                    car_t * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
-    return road + np.where(ids(car_region) != ids(market), car_t * p["intercontinental_sea_km"] * p["roro_gwp"], 0.0)
+    car_region = battery.countries.region[_country_rows(battery, case.assembly_country)]
+    return _leg(case.curb_mass_kg / 1000.0, ids(case.assembly_country), ids(case.use_country), car_region,
+                _market_region(battery, case.use_country), p["continental_road_km"] * p["road_detour"] * p["truck_gwp"],
+                p["intercontinental_sea_km"] * p["roro_gwp"])
 
 
 def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, case: Case, rows: bm.Rows,
-               asm_region: np.ndarray) -> np.ndarray:
+               asm_row: np.ndarray) -> np.ndarray:
     """Transport of the pack (cell plant -> pack plant -> car plant) and of the car to its market.
 
     A leg between two countries is trucked a typical continental distance (none inside
@@ -268,19 +281,11 @@ def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray,
     carriers for cars). Issue 5 replaces this with routed legs between sites.
     """
     p = ctx.parameters
-    cell_region = _plant_region_of(battery, case.cell_country)
-    pack_region = _plant_region_of(battery, case.pack_country)
-    car_region = _plant_region_of(battery, case.assembly_country)
-    market = map_values(case.use_country, lambda c: "china" if c == "CN" else "europe")
-
-    def leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray, region_b: np.ndarray,
-            ship: float) -> np.ndarray:
-        road = np.where(ids(a) != ids(b), tonnes * p["continental_road_km"] * p["road_detour"] * p["truck_gwp"], 0.0)
-        sea = np.where(ids(region_a) != ids(region_b), tonnes * p["intercontinental_sea_km"] * ship, 0.0)
-        return road + sea
-
+    region = battery.countries.region
+    truck = p["continental_road_km"] * p["road_detour"] * p["truck_gwp"]
+    container = p["intercontinental_sea_km"] * p["ship_gwp"]
     pack_t = pack_kg / 1000.0
-    car_t = case.curb_mass_kg / 1000.0
-    return (leg(pack_t, case.cell_country, case.pack_country, cell_region, pack_region, p["ship_gwp"])
-            + leg(pack_t, case.pack_country, case.assembly_country, pack_region, car_region, p["ship_gwp"])
-            + leg(car_t, case.assembly_country, case.use_country, car_region, market, p["roro_gwp"]))
+    return (_leg(pack_t, rows.cell_country, rows.pack_country, region[rows.cell_country], region[rows.pack_country],
+                 truck, container)
+            + _leg(pack_t, rows.pack_country, asm_row, region[rows.pack_country], region[asm_row], truck, container)
+            + car_leg(ctx, battery, case))

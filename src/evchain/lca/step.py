@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import factorize, full, map_values, subset, where
+from evchain.arrays import factorize, full, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.battery.pack import materials_kg
@@ -144,10 +144,10 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     """Impact outputs of every case with battery data (NaN or None for the others), computed in
     blocks of :data:`CHUNK` cases."""
     b = cases.battery
-    if not b or not (b["cell"] != None).any():  # noqa: E711 (element-wise on an object array)
+    if not b or not present(b["cell"]).any():
         return {}
     ctx_cols = cases.context or default_context(cases, data)
-    idx = np.flatnonzero((b["cell"] != None) & np.isfinite(cases.columns["battery_usable"]))  # noqa: E711
+    idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
     full: dict[str, Any] = {}
     everyone = idx.size == cases.n
     for first in range(0, max(idx.size, 1), CHUNK):
