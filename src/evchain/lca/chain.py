@@ -71,31 +71,41 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     route_row = map_values(route, route_ids.index, np.int64)
     route_a = np.array([routes[r].get("gwp", 0.0) for r in route_ids])[route_row]
     route_e = np.array([routes[r].get("electricity", 0.0) for r in route_ids])[route_row]
-    stage = lm.stages(ctx, battery, rows, pack, case, (route_a, route_e), extrapolate)
+    parts: dict[str, np.ndarray] = {}
+    stage = lm.stages(ctx, battery, rows, pack, case, (route_a, route_e), extrapolate, parts)
     second_life = context["second_life_share"]
     battery_stages = ("materials", "cell_making", "pack_assembly")
     for name in battery_stages:  # a second life carries its share of making the battery
         stage[name] = stage[name] * (1.0 - second_life)
     # Circular Footprint Formula credit for what recycling recovers
     categories = ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")  # the columns of materials_kg
-    yields = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])[route_row]
-    recovered = np.stack([materials_kg[:, categories.index(e)] if e in categories else np.zeros(len(route_row))
-                          for e in EOL_ELEMENTS], axis=1) * yields
+    content = {e: np.ascontiguousarray(materials_kg[:, categories.index(e)]) for e in EOL_ELEMENTS if e in categories}
+    yield_table = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])
     per_kg = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
+    recovered_kg = np.zeros(len(route_row))
+    credit_kg = np.zeros(len(route_row))  # Σ_e m_e y_e gwp_e
+    for k, element in enumerate(EOL_ELEMENTS):
+        if element in content:
+            recovered = content[element] * yield_table[:, k].take(route_row)
+            recovered_kg += recovered
+            credit_kg += recovered * per_kg[k]
     a_cff = data.parameter("cff_a")
-    credit = -(1.0 - a_cff) * (recovered * per_kg).sum(axis=1)
+    credit = -(1.0 - a_cff) * credit_kg
     # recycled content (Co, Li, Ni): that share of the element is recycled material, whose burden is the
     # recycling route's, spread over the mass it recovers, instead of the virgin chain's
     with np.errstate(divide="ignore", invalid="ignore"):
-        recycled_burden = np.where(recovered.sum(axis=1) > 0, stage["end_of_life"] / recovered.sum(axis=1), 0.0)
+        recycled_burden = np.where(recovered_kg > 0, stage["end_of_life"] / recovered_kg, 0.0)
     saving = np.zeros(len(route_row))
     for element in ("Co", "Li", "Ni"):
-        share = np.nan_to_num(context[f"recycled_{element}"], nan=0.0)
+        share = context[f"recycled_{element}"]
+        if not np.isfinite(share).any():
+            continue  # no recycled content given: nothing saved
+        share = np.nan_to_num(share, nan=0.0)
         k = EOL_ELEMENTS.index(element)
         avoided = np.maximum(per_kg[k] - recycled_burden, 0.0)
         # cut-off: the recycled input carries only its recycling; CFF: a share A of the virgin burden avoided
         factor = a_cff if eol_approach == "cff" else 1.0
-        saving += share * materials_kg[:, categories.index(element)] * avoided * factor
+        saving += share * content[element] * avoided * factor
     stage["materials"] = stage["materials"] - saving * (1.0 - second_life)
     total = sum(stage.values())
     if eol_approach == "cff":
@@ -104,7 +114,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         "gwp_total_kgco2e": total,
         "gwp_per_km_gco2e": 1000.0 * total / case.lifetime_km,
         "gwp_eol_credit_kgco2e": credit,
-        "battery_recovered_kg": recovered.sum(axis=1),
+        "battery_recovered_kg": recovered_kg,
     }
     # petrol counterpart of the segment, over the same distance
     petrol = data.table("petrol_counterparts")
@@ -121,14 +131,15 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         breakeven = np.where(gap > 0, np.maximum((ev_fixed - production) / gap, 0.0), np.inf)
     out["breakeven_km"] = breakeven
     # EU battery carbon-footprint declaration
-    battery_legs = stage["logistics"] - lm.car_leg(ctx, battery, case)
+    battery_legs = parts["battery_logistics"]
     whole = 1.0 / np.maximum(1.0 - second_life, 1e-12)  # the declaration covers the whole battery
-    cf_abs = np.stack([stage["materials"] * whole, (stage["cell_making"] + stage["pack_assembly"]) * whole,
-                       battery_legs, stage["end_of_life"]], axis=1)
+    cf_abs = {"raw_material_acquisition": stage["materials"] * whole,
+              "main_production": (stage["cell_making"] + stage["pack_assembly"]) * whole,
+              "distribution": battery_legs, "end_of_life": stage["end_of_life"]}
     service_kwh = pack.usable_kwh * data.parameter("feqc_per_year") * data.parameter("battery_service_life")
-    cf = cf_abs / service_kwh[:, None]
-    out["battery_cf_kgco2e_per_kwh"] = cf.sum(axis=1)
-    out["battery_cf_total_kgco2e"] = cf_abs.sum(axis=1)
+    cf_total = cf_abs["raw_material_acquisition"] + cf_abs["main_production"] + battery_legs + stage["end_of_life"]
+    out["battery_cf_kgco2e_per_kwh"] = cf_total / service_kwh
+    out["battery_cf_total_kgco2e"] = cf_total
     # recycled content against Art. 8
     for year in (2031, 2036):
         ok = np.ones(len(route_row), dtype=bool)
@@ -136,8 +147,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         for element, name in (("Co", "cobalt"), ("Li", "lithium"), ("Ni", "nickel")):
             share = context[f"recycled_{element}"]
             given |= np.isfinite(share)
-            content = materials_kg[:, categories.index(element)]
-            needed = content > 0  # a chemistry without the element has nothing to meet
+            needed = content[element] > 0  # a chemistry without the element has nothing to meet
             ok &= ~needed | (np.nan_to_num(share, nan=0.0) >= data.parameter(f"rc_min_{name}_{year}"))
         out[f"recycled_content_meets_{year}"] = np.where(given, ok, False)
     if details:
@@ -152,7 +162,8 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
             "rare_earths": rare,
         }
         out["gwp_by_stage_kgco2e"] = _objects(stage, lm.STAGES)
-        out["battery_cf_by_stage_kgco2e_per_kwh"] = _objects(dict(zip(CF_STAGES, cf.T, strict=True)), CF_STAGES)
+        out["battery_cf_by_stage_kgco2e_per_kwh"] = _objects({k: v / service_kwh for k, v in cf_abs.items()},
+                                                             CF_STAGES)
         out["critical_materials_kg"] = _objects(critical, tuple(critical))
     else:
         for name in lm.STAGES:

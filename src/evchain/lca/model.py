@@ -183,9 +183,11 @@ class Case:
 
 
 def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: Case,
-           recycling: tuple[np.ndarray, np.ndarray], extrapolate: bool = False) -> dict[str, np.ndarray]:
+           recycling: tuple[np.ndarray, np.ndarray], extrapolate: bool = False,
+           parts: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """GWP100 of each stage [kg CO2e per car] (module docstring); ``recycling`` is the route's
-    ``(a, e)`` per kg of battery."""
+    ``(a, e)`` per kg of battery. ``parts``, when given, receives ``battery_logistics`` (the
+    pack's legs, part of the logistics stage) [kg CO2e]."""
     p = ctx.parameters
     years = case.lifetime_km / (p["lifetime_km"] / p["vehicle_lifetime_years"])  # years of use at the mean mileage
     g = ctx.grids
@@ -233,7 +235,10 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                      + glider_mass * p["parts_gwp"])
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
-    out["logistics"] = _logistics(ctx, battery, pack.mass_kg, case, rows, asm_row)
+    pack_legs = _pack_legs(ctx, battery, pack.mass_kg, rows, asm_row)
+    out["logistics"] = pack_legs + car_leg(ctx, battery, case)
+    if parts is not None:
+        parts["battery_logistics"] = pack_legs
     g_use = mean_intensity(g, g.row(case.use_country), case.year, years, extrapolate)
     out["use"] = case.energy_wall_kwh_per_100km / 100.0 * case.lifetime_km * g_use / 1e3
     rubber, steel = MATERIALS.index("rubber"), MATERIALS.index("steel")
@@ -272,13 +277,13 @@ def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarr
                 p["intercontinental_sea_km"] * p["roro_gwp"])
 
 
-def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, case: Case, rows: bm.Rows,
+def _pack_legs(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, rows: bm.Rows,
                asm_row: np.ndarray) -> np.ndarray:
-    """Transport of the pack (cell plant -> pack plant -> car plant) and of the car to its market.
+    """Transport of the pack: cell plant -> pack plant -> car plant [kg CO2e].
 
     A leg between two countries is trucked a typical continental distance (none inside
     one country); a leg between regions adds a sea crossing (containers for packs, car
-    carriers for cars). Issue 5 replaces this with routed legs between sites.
+    carriers for cars, see :func:`car_leg`). Issue 5 replaces this with routed legs between sites.
     """
     p = ctx.parameters
     region = battery.countries.region
@@ -287,5 +292,4 @@ def _logistics(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray,
     pack_t = pack_kg / 1000.0
     return (_leg(pack_t, rows.cell_country, rows.pack_country, region[rows.cell_country], region[rows.pack_country],
                  truck, container)
-            + _leg(pack_t, rows.pack_country, asm_row, region[rows.pack_country], region[asm_row], truck, container)
-            + car_leg(ctx, battery, case))
+            + _leg(pack_t, rows.pack_country, asm_row, region[rows.pack_country], region[asm_row], truck, container))

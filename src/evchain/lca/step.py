@@ -89,8 +89,12 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
 
     def add(table: dict[str, np.ndarray], where: np.ndarray, value: np.ndarray) -> None:
         codes, rows = factorize(where)
+        if len(codes) == 1:  # one country for every case
+            table[codes[0]] = table[codes[0]] + value if codes[0] in table else value
+            return
         for i, code in enumerate(codes):
-            table[code] = table.get(code, np.zeros(kwh.shape)) + np.where(rows == i, value, 0.0)
+            here = value * (rows == i)
+            table[code] = table[code] + here if code in table else here
 
     add(added, materials_at, costs["materials"] * kwh)
     add(added, case.cell_country, (costs["cell"] - costs["materials"]) * kwh)

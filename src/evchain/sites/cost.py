@@ -73,7 +73,9 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     out["capital"] = np.full(x.mass_kg.shape, car.value("plant_capex") * crf / data.parameter("plant_utilisation"))
     out["overhead"] = car.value("overhead_share") * (out["labour"] + out["energy"] + out["capital"])
     out["scrap"] = car.value("scrap_share") * (out["parts"] + out["battery"])
-    manufacturing: np.ndarray = np.sum([out[c] for c in MANUFACTURING], axis=0)
+    manufacturing: np.ndarray = out[MANUFACTURING[0]].copy()
+    for name in MANUFACTURING[1:]:
+        manufacturing += out[name]
 
     def continent(code: str) -> str:
         return str(countries[code].meta.get("continent", "")) if code in countries else ""
@@ -108,11 +110,9 @@ def value_added(data: DataSet, x: CarCostInputs, cost: dict[str, np.ndarray]
     plant_hours = cost["plant_hours"] + data.table("vehicle_cost")["car"].value("supplier_hours")
     codes, rows = factorize(x.plant_country)
     for i, code in enumerate(codes):
-        here = rows == i
-        added.setdefault(code, np.zeros(here.shape))
-        added[code] = added[code] + np.where(here, car_side, 0.0)
-        hours.setdefault(code, np.zeros(here.shape))
-        hours[code] = hours[code] + np.where(here, plant_hours, 0.0)
+        here = rows == i if len(codes) > 1 else True  # one plant country: every case
+        added[code] = added[code] + car_side * here if code in added else car_side * here
+        hours[code] = hours[code] + plant_hours * here if code in hours else plant_hours * here
     return added, hours
 
 
@@ -120,8 +120,11 @@ def shares(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.
     """Shares of value added made in the EU and in France [-]."""
     countries = data.table("countries")
     first = next(iter(added.values()))
-    total = np.sum(list(added.values()), axis=0)
-    eu = np.sum([v for k, v in added.items() if k in countries and countries[k].meta.get("eu")] or [0 * first], axis=0)
+    total, eu = np.zeros_like(first), np.zeros_like(first)
+    for code, value in added.items():
+        total += value
+        if code in countries and countries[code].meta.get("eu"):
+            eu += value
     france = added.get("FR", np.zeros_like(total))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, eu / total, np.nan), np.where(total > 0, france / total, np.nan)
