@@ -96,15 +96,26 @@ def rows_of(values: np.ndarray, lookup: dict[Any, int], on_missing: Callable[[An
 
 
 def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``values[index]``, or ``values`` itself when ``index`` selects every element in order (so that
-    cached factorisations of the whole column keep applying)."""
+    """``values[index]`` (treat as read-only): ``values`` itself when ``index`` selects every element
+    in order (so that cached factorisations of the whole column keep applying), a view when it is a
+    run of consecutive elements."""
     if index.shape[0] == values.shape[0]:
         return values
-    out = values[index]
+    run = _run(index)
+    out = values[run] if run is not None else values[index]  # a block of consecutive cases: a view
     hit = _cached(values) if values.dtype == object else None
     if hit is not None:
-        _remember(out, *_compact(hit[0], hit[1][index]))
+        _remember(out, *_compact(hit[0], hit[1][run if run is not None else index]))
     return out
+
+
+def _run(index: np.ndarray) -> slice | None:
+    """``index`` as a slice when it is a run of consecutive integers."""
+    if index.size == 0 or index.dtype.kind not in "iu" or int(index[-1]) - int(index[0]) + 1 != index.size:
+        return None
+    if index.size > 1 and not (np.diff(index) == 1).all():
+        return None
+    return slice(int(index[0]), int(index[-1]) + 1)
 
 
 def _compact(uniques: list[Any], codes: np.ndarray) -> tuple[list[Any], np.ndarray]:

@@ -168,3 +168,40 @@ def test_a_user_vehicle_without_battery_data_takes_the_battery_of_its_study(tmp_
     assert cases["bare"]["pack_mass_kg"] is None and cases["bare"]["france_bonus_eligible"] is None
     assert cases["lfp"]["curb_mass_kg"] == pytest.approx(1300.0)  # the given mass is the car with this battery
     assert cases["lfp"]["gwp_total_kgco2e"] > 0 and cases["lfp"]["landed_cost_eur"] > 0
+
+
+def test_blocks_of_cases_give_the_same_battery_outputs_as_one_block(monkeypatch):
+    """apply_battery works in blocks; where they fall changes nothing, infeasible cases included."""
+    import numpy as np
+
+    from evchain.arrays import coded, full
+    from evchain.battery import vehicle
+    from evchain.data.registry import load_data
+    from evchain.study.cases import cases_from_arrays
+
+    data = load_data()
+    n = 40
+    rng = np.random.default_rng(5)
+    cases = cases_from_arrays(data, n, "renault-twingo-etech", cycle="wltc-class3b",
+                              curb_mass=rng.uniform(1100, 1400, n), battery_usable=rng.uniform(20, 40, n))
+    target = np.where(np.arange(n) % 3 == 0, rng.uniform(150, 400, n), np.nan)
+    target[::10] = 5000.0  # out of reach: infeasible
+    cases.battery = {
+        "cell": coded(["lfp-prismatic", "nmc811-pouch", None], np.where(np.arange(n) % 7 == 5, 2, np.arange(n) % 2)),
+        "architecture": full(n, "cell-to-pack"), "cell_site": full(n, "CN"), "pack_site": full(n, "SI"),
+        "target_range": target, "ref_cell": full(n, "lfp-prismatic"), "ref_architecture": full(n, "cell-to-pack"),
+        "ref_usable": np.full(n, 27.5),
+    }
+    one_cases, one = vehicle.apply_battery(cases, data)
+    monkeypatch.setattr(vehicle, "CHUNK", 8)
+    blocks_cases, blocks = vehicle.apply_battery(cases, data)
+    assert one.keys() == blocks.keys()
+    assert not one["battery_feasible"][::10].any() and one["battery_feasible"][1::10].all()
+    for name in one:
+        a, b = one[name], blocks[name]
+        if a.dtype == object:
+            assert [str(x) for x in a] == [str(x) for x in b], name
+        else:
+            np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-9, err_msg=name)
+    for name in ("curb_mass", "battery_usable"):
+        np.testing.assert_allclose(one_cases.columns[name], blocks_cases.columns[name], rtol=1e-9)

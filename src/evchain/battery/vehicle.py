@@ -20,25 +20,65 @@ from evchain.energy.model import energy_use
 from evchain.fields import VEHICLE_FIELDS
 from evchain.study.cases import CaseTable
 
+#: Cases per block: intermediates stay bounded (and in cache) whatever n is.
+CHUNK = 65_536
+
 
 def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tuple[CaseTable, dict[str, Any]]:
     """Cases with their pack's mass and size applied, and the battery outputs (arrays over
-    all cases; NaN or None for cases without battery data)."""
+    all cases; NaN or None for cases without battery data), computed in blocks of :data:`CHUNK`."""
     b = cases.battery
     if not b or not present(b["cell"]).any():
         return cases, {}
     idx = np.flatnonzero(present(b["cell"]))
+    columns = dict(cases.columns)  # the two changed columns are new arrays; the others are shared
+    columns["curb_mass"] = cases.columns["curb_mass"].copy()
+    columns["battery_usable"] = cases.columns["battery_usable"].copy()
+    feasible_all = np.ones(cases.n, dtype=bool)
+    full: dict[str, Any] = {}
+    kept = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
+    for first in range(0, idx.size, CHUNK):
+        block = idx[first:first + CHUNK]
+        curb, usable, feasible, out = _block(cases, block, data, details)
+        columns["curb_mass"][block] = curb
+        columns["battery_usable"][block] = usable
+        feasible_all[block] = feasible
+        everyone = idx.size == cases.n and idx.size <= CHUNK and bool(feasible.all())
+        for name, values in out.items():
+            if everyone:  # one block, no case to blank: the arrays are the columns
+                full[name] = values
+                continue
+            if name not in full:
+                full[name] = (np.full(cases.n, None, dtype=object) if values.dtype == object
+                              else np.full(cases.n, np.nan))
+            column = full[name]
+            column[block] = values
+            if not feasible.all():
+                bad = block[~feasible]
+                if values.dtype != object:
+                    column[bad] = np.nan
+                else:
+                    column[bad] = values[~feasible] if name in kept else None
+    full["battery_feasible"] = feasible_all
+    return replace(cases, columns=columns), full
+
+
+def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    """New curb mass [kg], usable energy [kWh], feasibility and battery outputs of the cases at ``idx``."""
+    b = cases.battery
     ctx = bm.context(data)
     r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
                 subset(b["pack_site"], idx))
     r_ref = bm.rows(ctx, data, subset(b["ref_cell"], idx), subset(b["ref_architecture"], idx),
                     subset(b["cell_site"], idx), subset(b["pack_site"], idx))
-    curb = cases.columns["curb_mass"][idx]
-    base = curb - bm.design(ctx, r_ref, b["ref_usable"][idx]).mass_kg  # the car without its pack
-    usable = cases.columns["battery_usable"][idx].copy()
+    curb = subset(cases.columns["curb_mass"], idx)
+    base = curb - bm.design(ctx, r_ref, subset(b["ref_usable"], idx)).mass_kg  # the car without its pack
+    given = subset(cases.columns["battery_usable"], idx)
+    usable = given.copy()
     kg_per_kwh = bm.kg_per_usable_kwh(ctx, r)
     feasible = np.ones(idx.size, dtype=bool)
-    target = b["target_range"][idx]
+    target = subset(b["target_range"], idx)
     sized = np.flatnonzero(np.isfinite(target))
     if sized.size:
         sub = cases.take(idx[sized])
@@ -48,7 +88,8 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
             trial.columns["curb_mass"] = mass_kg
             return energy_use(trial, data, phases=False)["energy_battery_kwh_per_100km"] / 100.0
 
-        start = np.where(np.isfinite(b["ref_usable"][idx[sized]]), b["ref_usable"][idx[sized]], 50.0)
+        ref_usable = b["ref_usable"][idx[sized]]
+        start = np.where(np.isfinite(ref_usable), ref_usable, 50.0)
         closure = solve_range(target[sized], base[sized], kg_per_kwh[sized], start, consumption,
                               max_usable_kwh=VEHICLE_FIELDS["battery_usable"].high)
         usable[sized] = closure.usable_kwh
@@ -57,9 +98,6 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     heavy = new_curb > VEHICLE_FIELDS["curb_mass"].high
     feasible &= ~heavy
     usable[~feasible] = np.nan
-    columns = {k: v.copy() for k, v in cases.columns.items()}
-    columns["curb_mass"][idx] = np.where(feasible, new_curb, curb)
-    columns["battery_usable"][idx] = np.where(feasible, usable, cases.columns["battery_usable"][idx])
     out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details)
     cells = data.table("cells")
     ids = out["battery_cell"]
@@ -68,21 +106,4 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     out["cycle_life"] = map_values(ids, lambda c: cells[c].value("cycle_life"), np.float64)
     out["cell_site"] = subset(b["cell_site"], idx)
     out["pack_site"] = subset(b["pack_site"], idx)
-    full: dict[str, Any] = {}
-    everyone = idx.size == cases.n and bool(feasible.all())
-    for name, values in out.items():
-        if everyone:  # no case to blank: the arrays are the columns
-            full[name] = values
-            continue
-        column = np.full(cases.n, None, dtype=object) if values.dtype == object else np.full(cases.n, np.nan)
-        column[idx] = values
-        if values.dtype != object:
-            column[idx[~feasible]] = np.nan
-        else:
-            kept = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
-            column[idx[~feasible]] = values[~feasible] if name in kept else None
-        full[name] = column
-    feasible_all = np.ones(cases.n, dtype=bool)
-    feasible_all[idx] = feasible
-    full["battery_feasible"] = feasible_all
-    return replace(cases, columns=columns), full
+    return (np.where(feasible, new_curb, curb), np.where(feasible, usable, given), feasible, out)

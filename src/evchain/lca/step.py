@@ -143,10 +143,18 @@ def _wound_rotor(data: DataSet, vehicle: str) -> bool:
 CHUNK = 65_536
 
 
+#: What the impact step can compute: life-cycle carbon (issue 4), France's score and the car's cost (issue 5).
+PARTS = ("carbon", "score", "cost")
+
+
 def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_approach: str = "cut-off",
-                 extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
+                 extrapolate: bool = False, details: bool = True, parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
     """Impact outputs of every case with battery data (NaN or None for the others), computed in
-    blocks of :data:`CHUNK` cases."""
+    blocks of :data:`CHUNK` cases. ``parts`` selects among :data:`PARTS` (a sweep of carbon
+    alone skips the score and the cost)."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown impact parts {sorted(unknown)}; known: {', '.join(PARTS)}")
     b = cases.battery
     if not b or not present(b["cell"]).any():
         return {}
@@ -156,7 +164,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     everyone = idx.size == cases.n
     for first in range(0, max(idx.size, 1), CHUNK):
         block = idx[first:first + CHUNK]
-        out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details)
+        out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
         for name, values in out.items():
             values = np.asarray(values)
             keep = everyone and values.dtype.kind not in "iu"  # NaN or None only where a case is left out
@@ -172,28 +180,29 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
 
 
 def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, energy: dict[str, Any],
-            data: DataSet, eol_approach: str, extrapolate: bool, details: bool) -> dict[str, Any]:
+            data: DataSet, eol_approach: str, extrapolate: bool, details: bool,
+            parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
     """Impact outputs of the cases at ``idx`` (all with battery data)."""
     b = cases.battery
     battery = bm.context(data)
     r = bm.rows(battery, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
                 subset(b["pack_site"], idx))
-    pack = bm.design(battery, r, cases.columns["battery_usable"][idx])
+    pack = bm.design(battery, r, subset(cases.columns["battery_usable"], idx))
     lib = battery.lib
     wanted = [lib.categories.index(c) for c in ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")]
     kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, lib.cell_kg_per_kwh[:, wanted],
                       lib.part_kg_per_kg[:, wanted], r.cell, r.architecture)
     vehicle_ids = subset(cases.vehicle, idx)
-    wall = np.where(np.isfinite(subset(ctx_cols["energy_wall_kwh_per_100km"], idx)),
-                    subset(ctx_cols["energy_wall_kwh_per_100km"], idx), energy["energy_wall_kwh_per_100km"][idx])
+    given = subset(ctx_cols["energy_wall_kwh_per_100km"], idx)
+    wall = np.where(np.isfinite(given), given, subset(energy["energy_wall_kwh_per_100km"], idx))
     case = lm.Case(
         year=subset(ctx_cols["year"], idx), lifetime_km=subset(ctx_cols["lifetime_km"], idx),
         use_country=subset(ctx_cols["use_country"], idx),
         assembly_country=_codes(data, subset(ctx_cols["assembly_site"], idx)),
         cell_country=_codes(data, subset(b["cell_site"], idx)),
         pack_country=_codes(data, subset(b["pack_site"], idx)),
-        energy_wall_kwh_per_100km=wall, curb_mass_kg=cases.columns["curb_mass"][idx],
-        motor_kw=cases.columns["motor_power"][idx],
+        energy_wall_kwh_per_100km=wall, curb_mass_kg=subset(cases.columns["curb_mass"], idx),
+        motor_kw=subset(cases.columns["motor_power"], idx),
         wound_rotor=map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool),
         segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
                            if v in data.vehicles else "B"),
@@ -201,9 +210,12 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}
-    out = impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
-    out.update(_french_score(data, cases, idx, battery, pack, case, energy))
-    out.update(_car_cost(data, cases, idx, battery, r, pack, case, details))
+    out = (impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
+           if "carbon" in parts else {})
+    if "score" in parts:
+        out.update(_french_score(data, cases, idx, battery, pack, case, energy))
+    if "cost" in parts:
+        out.update(_car_cost(data, cases, idx, battery, r, pack, case, details))
     out["year"] = case.year.astype(np.int64)
     out["lifetime_km"] = case.lifetime_km
     out["use_country"] = case.use_country
