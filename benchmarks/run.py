@@ -114,9 +114,10 @@ def closure_seconds(n: int) -> float:
     return time.perf_counter() - start
 
 
-def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
+def chain_per_s(n: int, consumption_given: bool, parts: tuple[str, ...] = ("carbon",)) -> dict[str, float]:
     """The whole chain (battery, vehicle, energy, impact) per second, with the drive cycle or with
-    the consumption given; and the peak memory it adds per case."""
+    the consumption given; and the peak memory it adds per case. ``parts`` of the impact step:
+    life-cycle carbon (issue 4) by default; with "score" and "cost" the issue 5 outputs too."""
     from evchain.arrays import coded, full
     from evchain.battery.vehicle import apply_battery
     from evchain.data.registry import load_data
@@ -146,7 +147,7 @@ def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
         c, _ = apply_battery(c, data, details=False)
         energy = ({"energy_wall_kwh_per_100km": c.context["energy_wall_kwh_per_100km"]} if consumption_given
                   else energy_use(c, data, phases=False))
-        return apply_impact(c, energy, data, details=False)
+        return apply_impact(c, energy, data, details=False, parts=parts)
 
     chain(cases.take(slice(0, 10)))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -155,7 +156,8 @@ def chain_per_s(n: int, consumption_given: bool) -> dict[str, float]:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     outputs = sum(v.nbytes for v in out.values() if isinstance(v, np.ndarray) and v.dtype != object)
-    tag = "consumption_given" if consumption_given else "with_cycle"
+    tag = ("consumption_given" if consumption_given else "with_cycle") + ("" if parts == ("carbon",) else
+                                                                           "_with_" + "_".join(parts[1:]))
     return {f"chain_{tag}_cars_per_s": n / seconds,
             f"chain_{tag}_peak_growth_bytes_per_case": max(peak - before, 0) / n,
             f"chain_{tag}_outputs_bytes_per_case": outputs / n}
@@ -232,6 +234,8 @@ def main() -> None:
     figures[f"battery_range_closure_{n_closure}_cars_s"] = closure_seconds(n_closure)
     figures.update(chain_per_s(20_000 if args.quick else 100_000, consumption_given=False))
     figures.update(chain_per_s(100_000 if args.quick else 1_000_000, consumption_given=True))
+    figures.update(chain_per_s(100_000 if args.quick else 1_000_000, consumption_given=True,
+                               parts=("carbon", "score", "cost")))
     figures["cost_and_french_score_cases_per_s_one_core"] = cost_and_score_per_s(n_batch)
     figures["plan_10_programmes_20_sites_3_years_s"] = plan_seconds()
     figures["cli_help_s"] = _command_seconds(["--help"])

@@ -101,6 +101,25 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     run of consecutive elements."""
     if index.shape[0] == values.shape[0]:
         return values
+    key = (id(values), id(index))
+    hit_subset = _SUBSETS.get(key)
+    if hit_subset is not None and hit_subset[0]() is values and hit_subset[1]() is index:
+        return hit_subset[2]  # type: ignore[no-any-return]
+    out = _subset(values, index)
+    with contextlib.suppress(TypeError):  # entries go when the index or the array does
+
+        def drop(_: Any) -> None:
+            _SUBSETS.pop(key, None)
+
+        _SUBSETS[key] = (weakref.ref(values, drop), weakref.ref(index, drop), out)
+    return out
+
+
+#: Recent subsets by (array, index) identity: a block's columns are taken several times.
+_SUBSETS: dict[tuple[int, int], tuple[Any, Any, np.ndarray]] = {}
+
+
+def _subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     run = _run(index)
     out = values[run] if run is not None else values[index]  # a block of consecutive cases: a view
     hit = _cached(values) if values.dtype == object else None
@@ -109,13 +128,22 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     return out
 
 
+#: The last index checked by :func:`_run` and its answer (a block's index is subset many times).
+_LAST_RUN: list[Any] = [None, None]
+
+
 def _run(index: np.ndarray) -> slice | None:
     """``index`` as a slice when it is a run of consecutive integers."""
-    if index.size == 0 or index.dtype.kind not in "iu" or int(index[-1]) - int(index[0]) + 1 != index.size:
-        return None
-    if index.size > 1 and not (np.diff(index) == 1).all():
-        return None
-    return slice(int(index[0]), int(index[-1]) + 1)
+    ref, answer = _LAST_RUN
+    if ref is not None and ref() is index:
+        return answer  # type: ignore[no-any-return]
+    answer = None
+    if (index.size and index.dtype.kind in "iu" and int(index[-1]) - int(index[0]) + 1 == index.size
+            and (index.size == 1 or (np.diff(index) == 1).all())):
+        answer = slice(int(index[0]), int(index[-1]) + 1)
+    with contextlib.suppress(TypeError):
+        _LAST_RUN[:] = [weakref.ref(index), answer]
+    return answer
 
 
 def _compact(uniques: list[Any], codes: np.ndarray) -> tuple[list[Any], np.ndarray]:

@@ -65,3 +65,22 @@ def test_a_year_outside_the_data_is_an_error_unless_extrapolation_is_asked():
 def test_unknown_country_gets_suggestions():
     with pytest.raises(DataError, match=r"no electricity carbon intensity for country 'FRA'.*known:"):
         GRIDS.row(np.array(["FRA"], dtype=object))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2015, 2035), st.floats(1.0, 10.0), st.booleans())
+def test_a_batch_with_one_year_gives_what_each_case_gets_alone(year, span, extrapolate):
+    """Batches of one start year and span take a per-country shortcut; it changes nothing."""
+    from evchain.lca.grids import intensity_in
+
+    codes = np.array(["FR", "DE", "PL", "CN", "SE"] * 30, dtype=object)
+    rows = GRIDS.row(codes)
+    n = rows.size
+    batch = (intensity_in(GRIDS, rows, np.full(n, year), extrapolate),
+             mean_intensity(GRIDS, rows, np.full(n, year), np.full(n, span), extrapolate))
+    alone = (np.array([intensity_in(GRIDS, rows[i:i + 1], np.array([year]), extrapolate)[0] for i in range(5)]),
+             np.array([mean_intensity(GRIDS, rows[i:i + 1], np.array([year]), np.array([span]), extrapolate)[0]
+                       for i in range(5)]))
+    for got, want in zip(batch, alone, strict=True):
+        np.testing.assert_allclose(got[:5], want, rtol=1e-12)
+        np.testing.assert_allclose(got, np.tile(want, 30), rtol=1e-12)

@@ -60,10 +60,10 @@ def _credit_per_kg(data: DataSet, element: str) -> float:
 
 
 def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pack: Any, case: lm.Case,
-                   materials_kg: np.ndarray, context: dict[str, np.ndarray], eol_approach: str = "cut-off",
+                   materials_kg: dict[str, np.ndarray], context: dict[str, np.ndarray], eol_approach: str = "cut-off",
                    extrapolate: bool = False, details: bool = True) -> dict[str, Any]:
-    """Every impact output (module docstring), arrays over cases. ``materials_kg`` has the columns
-    Li, Ni, Co, Mn, graphite, Cu, Al [kg per pack]."""
+    """Every impact output (module docstring), arrays over cases. ``materials_kg``: Li, Ni, Co, Mn,
+    graphite, Cu and Al [kg per pack], each an array over cases."""
     ctx = lm.context(data, battery)
     route = context["recycling_route"]
     routes = data.table("eol_routes")
@@ -78,8 +78,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     for name in battery_stages:  # a second life carries its share of making the battery
         stage[name] = stage[name] * (1.0 - second_life)
     # Circular Footprint Formula credit for what recycling recovers
-    categories = ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")  # the columns of materials_kg
-    content = {e: np.ascontiguousarray(materials_kg[:, categories.index(e)]) for e in EOL_ELEMENTS if e in categories}
+    content = {e: materials_kg[e] for e in EOL_ELEMENTS if e in materials_kg}
     yield_table = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])
     per_kg = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
     recovered_kg = np.zeros(len(route_row))
@@ -141,7 +140,11 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     out["battery_cf_kgco2e_per_kwh"] = cf_total / service_kwh
     out["battery_cf_total_kgco2e"] = cf_total
     # recycled content against Art. 8
+    any_given = any(np.isfinite(context[f"recycled_{e}"]).any() for e in ("Co", "Li", "Ni"))
     for year in (2031, 2036):
+        if not any_given:  # no recycled content stated: nothing to check
+            out[f"recycled_content_meets_{year}"] = np.zeros(len(route_row), dtype=bool)
+            continue
         ok = np.ones(len(route_row), dtype=bool)
         given = np.zeros(len(route_row), dtype=bool)
         for element, name in (("Co", "cobalt"), ("Li", "lithium"), ("Ni", "nickel")):
@@ -155,10 +158,9 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         rare = powertrain_sum(inv, unit("ndfeb"), kw, kind) * data.parameter("rare_earth_share_ndfeb")
         natural = np.array([data.table("cells")[c].get("natural_graphite_share", 0.0) for c in battery.lib.cells])
         critical = {
-            "Li": materials_kg[:, categories.index("Li")], "Ni": materials_kg[:, categories.index("Ni")],
-            "Co": materials_kg[:, categories.index("Co")], "Mn": materials_kg[:, categories.index("Mn")],
-            "natural_graphite": materials_kg[:, categories.index("graphite")] * natural[rows.cell],
-            "Cu": materials_kg[:, categories.index("Cu")] + powertrain_sum(inv, unit("copper"), kw, kind),
+            "Li": materials_kg["Li"], "Ni": materials_kg["Ni"], "Co": materials_kg["Co"], "Mn": materials_kg["Mn"],
+            "natural_graphite": materials_kg["graphite"] * natural[rows.cell],
+            "Cu": materials_kg["Cu"] + powertrain_sum(inv, unit("copper"), kw, kind),
             "rare_earths": rare,
         }
         out["gwp_by_stage_kgco2e"] = _objects(stage, lm.STAGES)

@@ -66,17 +66,24 @@ def build_grids(data: DataSet) -> Grids:
 
 def intensity_in(grids: Grids, rows: np.ndarray, year: np.ndarray, extrapolate: bool = False) -> np.ndarray:
     """Intensity in one (whole) year [g CO2e/kWh], per case: a table look-up."""
-    column = np.asarray(year, dtype=np.float64).astype(np.int64) - grids.first_year
+    year = np.asarray(year, dtype=np.float64)
     table = grids.held if extrapolate else grids.intensity
-    clipped = np.clip(column, 0, table.shape[1] - 1)
-    values = take2(table, rows, clipped)
-    outside = (column != clipped) | np.isnan(values)
+    last = table.shape[1] - 1
+    if year.size > 64 and year.min() == year.max():  # one year for every case: a column look-up
+        column = int(year[0]) - grids.first_year
+        values = table[:, min(max(column, 0), last)].take(rows)
+        outside = np.isnan(values) | (not 0 <= column <= last)
+    else:
+        columns = year.astype(np.int64) - grids.first_year
+        clipped = np.clip(columns, 0, last)
+        values = take2(table, rows, clipped)
+        outside = (columns != clipped) | np.isnan(values)
     if outside.any():
         k = int(np.argmax(outside))
         if extrapolate:
             return values
         raise DataError(f"electricity carbon intensity of {grids.countries[rows[k]]} is not known for "
-                        f"{int(column[k]) + grids.first_year} (data: {_known_years(grids, rows[k])}); choose a year "
+                        f"{int(year[k])} (data: {_known_years(grids, rows[k])}); choose a year "
                         "inside the data, or allow extrapolation (the nearest year's value is then held)")
     return values
 
@@ -90,6 +97,18 @@ def mean_intensity(grids: Grids, rows: np.ndarray, start_year: np.ndarray, years
     """
     start = np.asarray(start_year, dtype=np.float64)
     span = np.asarray(years, dtype=np.float64)
+    if start.size > 64 and start.min() == start.max() and span.min() == span.max():
+        # one year and one span for every case (the common sweep): once per grid row, then a look-up
+        used = np.flatnonzero(np.bincount(rows, minlength=len(grids.countries)))
+        means = np.zeros(len(grids.countries))
+        means[used] = _mean_intensity(grids, used, start[:1].repeat(used.size), span[:1].repeat(used.size),
+                                      extrapolate)
+        return means.take(rows)
+    return _mean_intensity(grids, rows, start, span, extrapolate)
+
+
+def _mean_intensity(grids: Grids, rows: np.ndarray, start: np.ndarray, span: np.ndarray,
+                    extrapolate: bool) -> np.ndarray:
     table = grids.held if extrapolate else grids.intensity
     n_years = table.shape[1]
     first = start - grids.first_year

@@ -9,7 +9,6 @@ import numpy as np
 from evchain.arrays import factorize, full, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
-from evchain.battery.pack import materials_kg
 from evchain.data.registry import DataSet
 from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
@@ -189,9 +188,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
                 subset(b["pack_site"], idx))
     pack = bm.design(battery, r, subset(cases.columns["battery_usable"], idx))
     lib = battery.lib
-    wanted = [lib.categories.index(c) for c in ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")]
-    kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, lib.cell_kg_per_kwh[:, wanted],
-                      lib.part_kg_per_kg[:, wanted], r.cell, r.architecture)
+    kg = {c: (pack.energy_kwh * lib.cell_kg_per_kwh[:, lib.categories.index(c)].take(r.cell)
+              + pack.non_cell_mass_kg * lib.part_kg_per_kg[:, lib.categories.index(c)].take(r.architecture))
+          for c in ("Li", "Ni", "Co", "Mn", "graphite", "Cu", "Al")}  # as battery.pack.materials_kg, by column
     vehicle_ids = subset(cases.vehicle, idx)
     given = subset(ctx_cols["energy_wall_kwh_per_100km"], idx)
     wall = np.where(np.isfinite(given), given, subset(energy["energy_wall_kwh_per_100km"], idx))
