@@ -158,10 +158,11 @@ def _compact(uniques: list[Any], codes: np.ndarray) -> tuple[list[Any], np.ndarr
 def coded(categories: np.ndarray | Sequence[Any], codes: np.ndarray) -> np.ndarray:
     """``categories[codes]`` as an object array whose factorisation is known (no hashing later):
     how sweeps build categorical columns of many cases from a few choices."""
-    values = np.asarray(categories, dtype=object)
+    values = np.empty(len(categories), dtype=object)
+    values[:] = list(categories)  # element by element: categories may be tuples or None
     codes = np.asarray(codes, dtype=np.int64)
     out = values[codes]
-    _remember(out, values.tolist(), codes)
+    _remember(out, *_compact(values.tolist(), codes))
     return out
 
 
@@ -203,3 +204,21 @@ def present(values: np.ndarray) -> np.ndarray:
     if values.dtype != object:
         return np.ones(values.shape, dtype=bool)
     return map_values(values, lambda v: v is not None, bool)
+
+
+def concatenate(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Blocks of a column end to end; object blocks keep a known factorisation (their values
+    gathered once from the distinct values, with no hashing)."""
+    if not parts or parts[0].dtype != object:
+        return np.concatenate(parts) if parts else np.empty(0)
+    uniques: list[Any] = []
+    codes = []
+    for part in parts:
+        try:
+            u, c = factorize(part)
+        except TypeError:  # unhashable values (one dict per case): plain concatenation
+            return np.concatenate(parts)
+        codes.append(c + len(uniques))
+        uniques.extend(u)
+    all_codes = np.concatenate(codes)
+    return coded(uniques, all_codes) if all_codes.size >= _CACHE_FROM else np.concatenate(parts)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import map_values, present, subset
+from evchain.arrays import concatenate, map_values, present, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -35,32 +35,40 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     columns["curb_mass"] = cases.columns["curb_mass"].copy()
     columns["battery_usable"] = cases.columns["battery_usable"].copy()
     feasible_all = np.ones(cases.n, dtype=bool)
-    full: dict[str, Any] = {}
-    kept = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
+    blocks: dict[str, list[np.ndarray]] = {}
     for first in range(0, idx.size, CHUNK):
         block = idx[first:first + CHUNK]
         curb, usable, feasible, out = _block(cases, block, data, details)
         columns["curb_mass"][block] = curb
         columns["battery_usable"][block] = usable
         feasible_all[block] = feasible
-        everyone = idx.size == cases.n and idx.size <= CHUNK and bool(feasible.all())
         for name, values in out.items():
-            if everyone:  # one block, no case to blank: the arrays are the columns
-                full[name] = values
-                continue
-            if name not in full:
-                full[name] = (np.full(cases.n, None, dtype=object) if values.dtype == object
-                              else np.full(cases.n, np.nan))
-            column = full[name]
-            column[block] = values
-            if not feasible.all():
-                bad = block[~feasible]
-                if values.dtype != object:
-                    column[bad] = np.nan
-                else:
-                    column[bad] = values[~feasible] if name in kept else None
+            blocks.setdefault(name, []).append(values)
+    full = {name: _column(name, parts, idx, cases.n, feasible_all) for name, parts in blocks.items()}
     full["battery_feasible"] = feasible_all
     return replace(cases, columns=columns), full
+
+
+#: Object outputs an infeasible case keeps (what was asked for), the others become None.
+KEPT = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
+
+
+def _column(name: str, parts: list[np.ndarray], idx: np.ndarray, n: int, feasible: np.ndarray) -> np.ndarray:
+    """An output column over all ``n`` cases from its blocks over ``idx``: NaN (or None) for the
+    cases without battery data and, except the ids of :data:`KEPT`, for infeasible ones."""
+    bad = ~feasible
+    if idx.size == n:  # every case has a battery: the blocks end to end
+        column = concatenate(parts)
+        if bad.any() and (column.dtype != object or name not in KEPT):
+            column = column.copy() if not column.flags.writeable else column
+            column[bad] = None if column.dtype == object else np.nan
+        return column
+    values = concatenate(parts)
+    column = np.full(n, None, dtype=object) if values.dtype == object else np.full(n, np.nan)
+    column[idx] = values
+    if bad.any() and (column.dtype != object or name not in KEPT):
+        column[bad] = None if column.dtype == object else np.nan
+    return column
 
 
 def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import factorize, full, map_values, present, subset, where
+from evchain.arrays import concatenate, factorize, full, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
@@ -159,22 +159,22 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         return {}
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
-    full: dict[str, Any] = {}
-    everyone = idx.size == cases.n
+    blocks: dict[str, list[np.ndarray]] = {}
     for first in range(0, max(idx.size, 1), CHUNK):
         block = idx[first:first + CHUNK]
         out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
         for name, values in out.items():
-            values = np.asarray(values)
-            keep = everyone and values.dtype.kind not in "iu"  # NaN or None only where a case is left out
-            if keep and idx.size <= CHUNK:
-                full[name] = values  # one block of every case: the arrays are the columns
-                continue
-            if name not in full:
-                full[name] = (np.empty(cases.n, dtype=values.dtype) if keep
-                              else np.full(cases.n, None, dtype=object) if values.dtype == object
-                              or values.dtype.kind in "iub" else np.full(cases.n, np.nan))
-            full[name][block] = values
+            blocks.setdefault(name, []).append(np.asarray(values))
+    full: dict[str, Any] = {}
+    for name, pieces in blocks.items():
+        values = concatenate(pieces)
+        if idx.size == cases.n and values.dtype.kind not in "iu":
+            full[name] = values  # every case: the blocks end to end
+            continue
+        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iub"
+                  else np.full(cases.n, np.nan))  # NaN or None where a case has no battery data
+        column[idx] = values
+        full[name] = column
     return full
 
 
