@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evchain.arrays import map_values
+from evchain.arrays import map_values, take2
 from evchain.data.registry import DataSet
 from evchain.data.tables import Record
 from evchain.errors import DataError
@@ -137,7 +137,7 @@ def powertrain_sum(inv: Inventory, weights: np.ndarray, motor_kw: np.ndarray, wo
     fixed = (inv.motor_fixed + inv.fixed) @ w.T  # (kinds, rows)
     per_kw = (inv.motor_per_kw + inv.inverter_per_kw) @ w.T
     r = np.zeros(kind.shape, dtype=np.int64) if row is None else row
-    return fixed[kind, r] + motor_kw * per_kw[kind, r]
+    return take2(fixed, kind, r) + motor_kw * take2(per_kw, kind, r)
 
 
 def glider_sum(inv: Inventory, weights: np.ndarray, glider_mass: np.ndarray, segment_rows: np.ndarray,
@@ -147,7 +147,7 @@ def glider_sum(inv: Inventory, weights: np.ndarray, glider_mass: np.ndarray, seg
     w = np.atleast_2d(weights)
     table = _glider_table(inv) @ w.T  # (segments, rows)
     r = np.zeros(segment_rows.shape, dtype=np.int64) if row is None else row
-    return glider_mass * table[segment_rows, r]
+    return glider_mass * take2(table, segment_rows, r)
 
 
 def unit(material: str) -> np.ndarray:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import ids, map_values
+from evchain.arrays import ids, map_values, take2
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
@@ -212,9 +212,10 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     asm_region = to_lca[countries.region[asm_row]]
     energy, non_cell = pack.energy_kwh, pack.non_cell_mass_kg
     out: dict[str, np.ndarray] = {}
-    out["materials"] = (energy * (ctx.cell_a[rows.cell, cell_region] + ctx.cell_e[rows.cell, cell_region] * g_mat / 1e3)
-                        + non_cell * (ctx.part_a[rows.architecture, pack_region]
-                                      + ctx.part_e[rows.architecture, pack_region] * g_part / 1e3))
+    out["materials"] = (energy * (take2(ctx.cell_a, rows.cell, cell_region)
+                                  + take2(ctx.cell_e, rows.cell, cell_region) * g_mat / 1e3)
+                        + non_cell * (take2(ctx.part_a, rows.architecture, pack_region)
+                                      + take2(ctx.part_e, rows.architecture, pack_region) * g_part / 1e3))
     out["cell_making"] = energy * (p["cell_electricity"] * g_cell / 1e3 + p["cell_heat"] * p["gas_gwp"])
     out["pack_assembly"] = energy * p["pack_assembly_electricity"] * g_pack / 1e3
     g_asm_mat = region_grid(asm_region)  # the car's materials: made in its plant's region

@@ -168,7 +168,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     full: dict[str, Any] = {}
     for name, pieces in blocks.items():
         values = concatenate(pieces)
-        if idx.size == cases.n and values.dtype.kind not in "iu":
+        if idx.size == cases.n:
             full[name] = values  # every case: the blocks end to end
             continue
         column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iub"
