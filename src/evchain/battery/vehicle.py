@@ -21,7 +21,7 @@ from evchain.fields import VEHICLE_FIELDS
 from evchain.study.cases import CaseTable
 
 #: Cases per block: intermediates stay bounded (and in cache) whatever n is.
-CHUNK = 65_536
+CHUNK = 32_768
 
 
 def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tuple[CaseTable, dict[str, Any]]:

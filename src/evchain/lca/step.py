@@ -139,7 +139,7 @@ def _wound_rotor(data: DataSet, vehicle: str) -> bool:
 
 
 #: Cases per block of the impact step: intermediates stay bounded (and in cache) whatever n is.
-CHUNK = 65_536
+CHUNK = 32_768
 
 
 #: What the impact step can compute: life-cycle carbon (issue 4), France's score and the car's cost (issue 5).
