@@ -44,10 +44,15 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
         feasible_all[block] = feasible
         for name, values in out.items():
             blocks.setdefault(name, []).append(values)
-    full = {name: _column(name, parts, idx, cases.n, feasible_all) for name, parts in blocks.items()}
+    full = {name: b[PASSED[name]] if idx.size == cases.n and name in PASSED  # inputs as they are: no copy
+            else _column(name, parts, idx, cases.n, feasible_all) for name, parts in blocks.items()}
     full["battery_feasible"] = feasible_all
     return replace(cases, columns=columns), full
 
+
+#: Outputs that repeat an input of the case's battery (kept by infeasible cases too), by input name.
+PASSED = {"battery_cell": "cell", "battery_architecture": "architecture", "cell_site": "cell_site",
+          "pack_site": "pack_site"}
 
 #: Object outputs an infeasible case keeps (what was asked for), the others become None.
 KEPT = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")

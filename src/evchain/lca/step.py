@@ -142,6 +142,9 @@ def _wound_rotor(data: DataSet, vehicle: str) -> bool:
 CHUNK = 32_768
 
 
+#: Inputs the impact step reports as they are.
+PASSED = ("lifetime_km", "use_country")
+
 #: What the impact step can compute: life-cycle carbon (issue 4), France's score and the car's cost (issue 5).
 PARTS = ("carbon", "score", "cost")
 
@@ -167,6 +170,9 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
             blocks.setdefault(name, []).append(np.asarray(values))
     full: dict[str, Any] = {}
     for name, pieces in blocks.items():
+        if idx.size == cases.n and name in PASSED:
+            full[name] = ctx_cols[name]  # an input reported as it is: no copy
+            continue
         values = concatenate(pieces)
         if idx.size == cases.n:
             full[name] = values  # every case: the blocks end to end
