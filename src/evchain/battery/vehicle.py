@@ -86,7 +86,7 @@ def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool
     r_ref = bm.rows(ctx, data, subset(b["ref_cell"], idx), subset(b["ref_architecture"], idx),
                     subset(b["cell_site"], idx), subset(b["pack_site"], idx))
     curb = subset(cases.columns["curb_mass"], idx)
-    base = curb - bm.design(ctx, r_ref, subset(b["ref_usable"], idx)).mass_kg  # the car without its pack
+    base = curb - bm.kg_per_usable_kwh(ctx, r_ref) * subset(b["ref_usable"], idx)  # the car without its pack
     given = subset(cases.columns["battery_usable"], idx)
     usable = given.copy()
     kg_per_kwh = bm.kg_per_usable_kwh(ctx, r)
