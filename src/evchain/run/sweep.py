@@ -1,0 +1,164 @@
+"""Sweeps: many cases of one reference car, inputs given as arrays, run through the whole chain.
+
+::
+
+    import numpy as np
+    from evchain.run.sweep import sweep
+
+    n, rng = 1_000_000, np.random.default_rng(0)
+    results = sweep(n, "renault-5-etech-52", seed=0, curb_mass=rng.uniform(1300, 1600, n),
+                    battery={"cell": (["lfp-prismatic", "nmc811-pouch"], rng.integers(0, 2, n)),
+                             "architecture": "cell-to-pack", "cell_site": "aesc-douai"},
+                    context={"use_country": (["FR", "DE", "PL"], rng.integers(0, 3, n)),
+                             "energy_wall_kwh_per_100km": rng.uniform(12, 18, n)})
+    results.to_pandas()
+
+A numeric input is a number or an array of ``n``; an id input (cell, site, country) is a
+string, an array of ``n`` ids, or ``(choices, codes)``: a few choices and each case's index
+among them, the fastest form (nothing to hash). Inputs left out take the reference car's
+values (its battery, the default life-cycle context). Columns of ids that evchain has read
+become read-only (their codes are cached); copy one to change it. Some outputs may be the
+input arrays themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from evchain._version import __version__
+from evchain.arrays import coded, factorize, full
+from evchain.battery.choice import reference_battery
+from evchain.battery.vehicle import apply_battery
+from evchain.data.registry import DataSet, load_data
+from evchain.energy.model import energy_use
+from evchain.errors import StudyError, did_you_mean
+from evchain.lca.grids import build_grids
+from evchain.lca.step import PARTS, apply_impact, default_context
+from evchain.run.results import Results
+from evchain.study.cases import CaseTable, cases_from_arrays
+
+#: Battery inputs a sweep may give; ``target_range`` [km] sizes the pack for that range.
+BATTERY_INPUTS = ("cell", "architecture", "cell_site", "pack_site", "target_range")
+#: Life-cycle inputs a sweep may give (numbers, except the ids of the first three).
+CONTEXT_INPUTS = ("use_country", "assembly_site", "recycling_route", "materials_region", "year", "lifetime_km",
+                  "energy_wall_kwh_per_100km", "second_life_share", "cell_electricity_intensity", "recycled_Co",
+                  "recycled_Li", "recycled_Ni")
+_CONTEXT_IDS = ("use_country", "assembly_site", "recycling_route", "materials_region")
+
+
+def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[str, Any] | None = None,
+          battery: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
+          parts: Collection[str] = ("carbon",), details: bool = False, seed: int = 0,
+          data: DataSet | None = None, name: str = "sweep", **fields: Any) -> Results:
+    """Run ``n`` cases of the reference car ``vehicle`` through battery, energy and impact.
+
+    ``vehicle`` fields (``curb_mass`` [kg], ``motor_power`` [kW], ...) come as keyword
+    arguments (or ``vehicle_fields``), the battery and life-cycle inputs as mappings (module
+    docstring). A case whose ``energy_wall_kwh_per_100km`` is given skips the drive cycle.
+    ``parts`` of the impact step: ``carbon``, ``score``, ``cost`` (see
+    :func:`evchain.lca.step.apply_impact`). ``seed`` is recorded with the results (the
+    sweep itself draws nothing at random).
+    """
+    data = data or load_data()
+    cases = sweep_cases(data, n, vehicle, cycle, {**(vehicle_fields or {}), **fields}, battery, context)
+    return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name)
+
+
+def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
+                vehicle_fields: Mapping[str, Any] | None = None, battery: Mapping[str, Any] | None = None,
+                context: Mapping[str, Any] | None = None) -> CaseTable:
+    """The case table of a sweep (see :func:`sweep`), every input checked."""
+    vehicle_fields, battery, context = vehicle_fields or {}, battery or {}, context or {}
+    if vehicle not in data.vehicles:
+        raise StudyError(f"sweep: unknown vehicle {vehicle!r}" + did_you_mean(vehicle, data.vehicles)
+                         + f"; known: {', '.join(sorted(data.vehicles))}")
+    if n < 1:
+        raise StudyError(f"sweep: n must be at least 1, got {n}")
+    for mapping, allowed, what in ((battery, BATTERY_INPUTS, "battery"), (context, CONTEXT_INPUTS, "context")):
+        for key in mapping:
+            if key not in allowed:
+                raise StudyError(f"sweep: unknown {what} input {key!r}" + did_you_mean(key, allowed)
+                                 + f"; allowed: {', '.join(allowed)}")
+    try:
+        cases = cases_from_arrays(data, n, vehicle, cycle, **{k: _numbers(v, n, k) for k, v in vehicle_fields.items()})
+    except Exception as exc:  # an unknown field: name it with what is allowed
+        raise StudyError(f"sweep: {exc}") from None
+    ref = reference_battery(data.vehicles[vehicle], data)
+    sites = set(data.table("sites")) | set(data.table("countries"))
+    cells, architectures = set(data.table("cells")), set(data.table("pack_architectures"))
+    cases.battery = {
+        "cell": _ids(battery.get("cell", ref.cell), n, "battery.cell", cells),
+        "architecture": _ids(battery.get("architecture", ref.architecture), n, "battery.architecture", architectures),
+        "cell_site": _ids(battery.get("cell_site", ref.cell_site), n, "battery.cell_site", sites),
+        "pack_site": _ids(battery.get("pack_site", ref.pack_site), n, "battery.pack_site", sites),
+        "target_range": _numbers(battery.get("target_range", np.nan), n, "battery.target_range"),
+        "ref_cell": full(n, ref.cell), "ref_architecture": full(n, ref.architecture),
+        "ref_usable": np.full(n, ref.capacity_kwh),
+    }
+    ctx = default_context(cases, data)
+    known: dict[str, set[str]] = {"use_country": set(build_grids(data).countries),
+             "assembly_site": sites, "recycling_route": set(data.table("eol_routes")),
+             "materials_region": {"china", "europe", "world"}}
+    for key, value in context.items():
+        ctx[key] = (_ids(value, n, f"context.{key}", known[key]) if key in _CONTEXT_IDS
+                    else _numbers(value, n, f"context.{key}"))
+    cases.context = ctx
+    return cases
+
+
+def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, details: bool = False,
+              seed: int = 0, name: str = "sweep") -> Results:
+    """Battery, energy (unless the consumption is given) and impact of a case table."""
+    cases, battery_out = apply_battery(cases, data, details=details)
+    given = cases.context.get("energy_wall_kwh_per_100km") if cases.context else None
+    if given is not None and np.isfinite(given).all():
+        energy: dict[str, np.ndarray] = {"energy_wall_kwh_per_100km": given}
+    else:
+        energy = energy_use(cases, data, phases=details)
+    columns = {"id": cases.ids, "vehicle": cases.vehicle, **energy, "curb_mass_kg": cases.columns["curb_mass"],
+               **battery_out, **apply_impact(cases, energy, data, details=details, parts=parts)}
+    return Results(name, columns, __version__, data.version, seed)
+
+
+def _numbers(value: Any, n: int, name: str) -> np.ndarray:
+    """A number or an array of ``n`` numbers, as floats."""
+    try:
+        out = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise StudyError(f"sweep: {name} must be a number or an array of {n} numbers") from None
+    if out.ndim == 0:
+        return np.full(n, float(out))
+    if out.shape != (n,):
+        raise StudyError(f"sweep: {name} has shape {out.shape}; a number or an array of {n} is allowed")
+    return out
+
+
+def _ids(value: Any, n: int, name: str, known: set[str]) -> np.ndarray:
+    """A string, an array of ``n`` ids, or ``(choices, codes)``, checked against ``known``."""
+    if isinstance(value, str):
+        out = full(n, value)
+    elif isinstance(value, tuple) and len(value) == 2:
+        choices, codes = value
+        codes = np.asarray(codes)
+        if codes.shape != (n,) or codes.dtype.kind not in "iu":
+            raise StudyError(f"sweep: {name}: the codes of (choices, codes) must be {n} integers")
+        if codes.size and (codes.min() < 0 or codes.max() >= len(choices)):
+            raise StudyError(f"sweep: {name}: codes must lie in 0..{len(choices) - 1}")
+        out = coded(list(choices), codes)
+    else:
+        out = np.asarray(value, dtype=object)
+        if out.shape != (n,):
+            raise StudyError(f"sweep: {name}: a string, (choices, codes) or an array of {n} ids is allowed")
+    for item in _distinct(out):
+        if item not in known:
+            raise StudyError(f"sweep: {name}: unknown {item!r}" + did_you_mean(str(item), known)
+                             + f"; known: {', '.join(sorted(known))}")
+    return out
+
+
+def _distinct(values: np.ndarray) -> Sequence[Any]:
+    uniques, _ = factorize(values)
+    return list(dict.fromkeys(uniques))

@@ -1,0 +1,67 @@
+"""Sweeps on arrays give what the same cases give through a study file, and bad inputs get clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import evchain
+from evchain.errors import StudyError
+
+
+def test_a_sweep_gives_what_the_study_file_gives(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("""[study]
+name = "two"
+[[variants]]
+id = "a"
+vehicle = "renault-5-etech-52"
+use_country = "DE"
+battery = { cell = "lfp-prismatic", architecture = "cell-to-pack", cell_site = "CN", pack_site = "douai" }
+[[variants]]
+id = "b"
+vehicle = "renault-5-etech-52"
+use_country = "FR"
+battery = { cell = "nmc811-pouch", architecture = "module-to-pack", cell_site = "aesc-douai", pack_site = "douai" }
+""", encoding="utf-8")
+    result = json.loads(evchain.evaluate(evchain.load_study(path)).to_json())
+    study = {c["id"]: c for c in result["cases"]}
+    swept = evchain.sweep(2, "renault-5-etech-52", parts=("carbon", "score", "cost"), seed=7, battery={
+        "cell": (["lfp-prismatic", "nmc811-pouch"], np.array([0, 1])),
+        "architecture": np.array(["cell-to-pack", "module-to-pack"], dtype=object),
+        "cell_site": np.array(["CN", "aesc-douai"], dtype=object), "pack_site": "douai",
+    }, context={"use_country": (["DE", "FR"], np.array([0, 1]))})
+    assert swept.seed == 7 and swept.data_version == result["data_version"]
+    for i, case in enumerate(("a", "b")):
+        for name in ("energy_wall_kwh_per_100km", "pack_mass_kg", "gwp_total_kgco2e", "battery_cf_kgco2e_per_kwh",
+                     "landed_cost_eur", "france_score"):
+            assert swept.columns[name][i] == pytest.approx(study[case][name], rel=1e-9), (case, name)
+
+
+def test_a_given_consumption_skips_the_drive_cycle_and_sets_the_use_stage():
+    r = evchain.sweep(3, "renault-twingo-etech", context={"energy_wall_kwh_per_100km": np.array([10.0, 15.0, 20.0])})
+    use = r.columns["gwp_use_kgco2e"]
+    assert "range_km" not in r.columns
+    np.testing.assert_allclose(use / use[0], [1.0, 1.5, 2.0], rtol=1e-12)  # use is linear in consumption
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"battery": {"cell": "lfp-prismatik"}}, "battery.cell: unknown 'lfp-prismatik' (did you mean 'lfp-prismatic'"),
+    ({"battery": {"cell_site": (["FR", "XX"], np.array([0, 1, 1]))}}, "battery.cell_site: unknown 'XX'"),
+    ({"battery": {"cell_site": (["FR"], np.array([0, 1, 0]))}}, "codes must lie in 0..0"),
+    ({"battery": {"chemistry": "LFP"}}, "unknown battery input 'chemistry'"),
+    ({"context": {"use_country": "France"}}, "context.use_country: unknown 'France'"),
+    ({"context": {"lifetime_km": np.ones(2)}}, "context.lifetime_km has shape (2,)"),
+    ({"curb_mas": 1400.0}, "unknown vehicle field 'curb_mas'"),
+])
+def test_bad_sweep_inputs_get_clear_errors(kwargs, message):
+    with pytest.raises(StudyError) as err:
+        evchain.sweep(3, "renault-5-etech-52", **kwargs)
+    assert message in str(err.value)
+
+
+def test_an_unknown_vehicle_gets_suggestions():
+    with pytest.raises(StudyError, match="did you mean 'renault-5-etech-52'"):
+        evchain.sweep(3, "renault-5-etech-25")
