@@ -162,7 +162,7 @@ def coded(categories: np.ndarray | Sequence[Any], codes: np.ndarray) -> np.ndarr
     values[:] = list(categories)  # element by element: categories may be tuples or None
     codes = np.asarray(codes, dtype=np.int64)
     out = values[codes]
-    _remember(out, *_compact(values.tolist(), codes))
+    _remember(out, values.tolist(), codes)  # a choice no case uses stays among the values: harmless here
     return out
 
 

@@ -47,6 +47,8 @@ PRICE_FIELDS: dict[str, Field] = _fields(
 
 COUNTRY_FIELDS: dict[str, Field] = _fields(
     Field("labour_cost", "EUR/h", 0.3, 150.0, "hourly labour cost in manufacturing, employer's total"),
+    Field("vehicle_labour_cost", "EUR/h", 0.3, 150.0,
+          "hourly labour cost in car making (NACE C29), employer's total; labour_cost where not given"),
     Field("electricity_price", "EUR/kWh", 0.005, 1.0, "industrial electricity price, excluding VAT"),
 )
 
@@ -60,7 +62,8 @@ REGION_FIELDS: dict[str, Field] = _fields(
 
 SITE_FIELDS: dict[str, Field] = _fields(
     Field("capacity_gwh", "GWh", 0.0, 1000.0, "cell production capacity (per year)"),
-    Field("hours_per_vehicle", "h", 1.0, 200.0, "plant labour per car (stamping, body, paint, assembly)"),
+    Field("hours_per_vehicle", "h", 1.0, 200.0,
+          "all-in plant hours per car: staff x hours a year / cars built (stamping, body, paint, assembly)"),
     Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
     Field("latitude", "dimensionless", -90.0, 90.0, "latitude [degrees north]"),
     Field("longitude", "dimensionless", -180.0, 180.0, "longitude [degrees east]"),

@@ -83,8 +83,8 @@ def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool
     ctx = bm.context(data)
     r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
                 subset(b["pack_site"], idx))
-    r_ref = bm.rows(ctx, data, subset(b["ref_cell"], idx), subset(b["ref_architecture"], idx),
-                    subset(b["cell_site"], idx), subset(b["pack_site"], idx))
+    r_ref = bm.Rows(ctx.lib.cell_index(subset(b["ref_cell"], idx)),  # same sites: same country rows
+                    ctx.lib.architecture_index(subset(b["ref_architecture"], idx)), r.cell_country, r.pack_country)
     curb = subset(cases.columns["curb_mass"], idx)
     base = curb - bm.kg_per_usable_kwh(ctx, r_ref) * subset(b["ref_usable"], idx)  # the car without its pack
     given = subset(cases.columns["battery_usable"], idx)

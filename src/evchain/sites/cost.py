@@ -4,7 +4,8 @@ Per car [EUR] (``vehicle_cost.csv``, ``sites.csv``, ``countries.csv``, ``trade.c
 
     battery    the pack's cost (battery step), made where the study says
     parts      m_no_battery x parts_per_kg                       bought materials and parts
-    labour     (h_plant + h_suppliers) x w(plant country)        suppliers taken as local
+    labour     h_plant x w_car + h_suppliers x w                 plant: car-industry wage of its country
+                                                                 (w_car, else w); suppliers taken as local
     energy     q_assembly x electricity price(plant country)
     capital    K x CRF(i, n) / u                                 plant investment per car of capacity
     overhead   o x (labour + energy + capital)
@@ -59,6 +60,8 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     car = data.table("vehicle_cost")["car"]
     sites, countries, trade = data.table("sites"), data.table("countries"), data.table("trade")
     labour_cost = map_values(x.plant_country, lambda c: countries[c].value("labour_cost"), np.float64)
+    plant_wage = map_values(x.plant_country, lambda c: countries[c].get("vehicle_labour_cost",
+                                                                        countries[c].value("labour_cost")), np.float64)
     power_price = map_values(x.plant_country, lambda c: countries[c].value("electricity_price"), np.float64)
     hours = map_values(x.plant_site, lambda s: sites[s].get("hours_per_vehicle", np.nan) if s in sites else np.nan,
                        np.float64)
@@ -67,7 +70,7 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     hours = np.where(np.isfinite(hours), hours, default_hours)
     out: dict[str, np.ndarray] = {"battery": x.pack_cost_eur}
     out["parts"] = x.mass_no_battery_kg * car.value("parts_per_kg")
-    out["labour"] = (hours + car.value("supplier_hours")) * labour_cost
+    out["labour"] = hours * plant_wage + car.value("supplier_hours") * labour_cost
     out["energy"] = x.vehicle_electricity_kwh * power_price
     crf = float(capital_recovery_factor(data.parameter("cost_of_capital"), car.value("plant_life")))
     out["capital"] = np.full(x.mass_kg.shape, car.value("plant_capex") * crf / data.parameter("plant_utilisation"))
@@ -98,6 +101,7 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     result["landed"] = landed
     result["price_floor"] = landed * (1.0 + car.value("price_floor_margin")) / (1.0 - car.value("dealer_margin"))
     result["plant_hours"] = hours
+    result["plant_labour"] = hours * plant_wage  # the plant's own labour per car assembled [EUR]
     return result
 
 
