@@ -222,3 +222,64 @@ def concatenate(parts: Sequence[np.ndarray]) -> np.ndarray:
         uniques.extend(u)
     all_codes = np.concatenate(codes)
     return coded(uniques, all_codes) if all_codes.size >= _CACHE_FROM else np.concatenate(parts)
+
+
+class BlockColumns:
+    """Output columns over ``n`` cases, filled block by block as the blocks are computed (each
+    block's arrays are then freed, so memory holds the outputs and one block).
+
+    Cases no block covers are NaN (floats) or None (everything else: integers and booleans
+    then become object columns). Object columns of hashable values are gathered once at the
+    end from their distinct values, their factorisation known.
+    """
+
+    def __init__(self, n: int, covered: bool):
+        self.n = n
+        self.covered = covered  #: True when the blocks cover every case
+        self._arrays: dict[str, np.ndarray] = {}
+        self._codes: dict[str, tuple[dict[Any, int], list[Any], np.ndarray]] = {}
+
+    def put(self, name: str, where: np.ndarray, values: np.ndarray) -> None:
+        """Write the block ``values`` at the cases ``where`` (indices)."""
+        run = _run(where)
+        at: slice | np.ndarray = run if run is not None else where
+        if name in self._codes:
+            self._put_codes(name, at, values)
+            return
+        column = self._arrays.get(name)
+        if column is None:
+            if values.dtype == object and self._hashable(name, values, at):
+                return
+            if values.dtype != object and (self.covered or values.dtype.kind == "f"):
+                column = np.empty(self.n, dtype=values.dtype) if self.covered else np.full(self.n, np.nan)
+            else:
+                column = np.full(self.n, None, dtype=object)
+            self._arrays[name] = column
+        column[at] = values
+
+    def _hashable(self, name: str, values: np.ndarray, at: slice | np.ndarray) -> bool:
+        try:
+            factorize(values)
+        except TypeError:  # one dict per case: a plain object column
+            return False
+        self._codes[name] = ({}, [], np.full(self.n, -1, dtype=np.int64))
+        self._put_codes(name, at, values)
+        return True
+
+    def _put_codes(self, name: str, at: slice | np.ndarray, values: np.ndarray) -> None:
+        index, uniques, codes = self._codes[name]
+        block_uniques, block_codes = factorize(values)
+        remap = np.array([index.setdefault(u, len(index)) for u in block_uniques], dtype=np.int64)
+        uniques.extend(list(index)[len(uniques):])
+        codes[at] = remap.take(block_codes) if remap.size else block_codes
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The finished columns."""
+        out = dict(self._arrays)
+        for name, (_, uniques, codes) in self._codes.items():
+            if not self.covered and (codes < 0).any():
+                codes = np.where(codes < 0, len(uniques), codes)
+                out[name] = coded([*uniques, None], codes)
+            else:
+                out[name] = coded(uniques, codes)
+        return out

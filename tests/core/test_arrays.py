@@ -76,3 +76,31 @@ def test_blocks_of_a_column_join_with_their_factorisation():
     _check(joined)
     numbers = concatenate([np.arange(3.0), np.arange(2.0)])
     assert numbers.tolist() == [0.0, 1.0, 2.0, 0.0, 1.0]
+
+
+def test_block_columns_fill_what_the_blocks_cover_and_mark_the_rest_missing():
+    from evchain.arrays import BlockColumns
+
+    n = 1200
+    where_a, where_b = np.arange(0, 600), np.array([700, 650, 1100])
+    for covered in (False, True):
+        writer = BlockColumns(n, covered=covered)
+        blocks = [where_a, where_b] if not covered else [np.arange(0, 600), np.arange(600, n)]
+        for at in blocks:
+            writer.put("x", at, at * 2.0)
+            writer.put("id", at, coded(WORDS, at % 5))
+            writer.put("flag", at, at % 2 == 0)
+            writer.put("info", at, np.array([{"k": int(i)} for i in at], dtype=object))
+        out = writer.columns()
+        covered_at = np.concatenate(blocks)
+        assert out["x"][covered_at].tolist() == (covered_at * 2.0).tolist()
+        assert out["id"][covered_at].tolist() == [WORDS[i % 5] for i in covered_at]
+        assert out["flag"][covered_at].tolist() == (covered_at % 2 == 0).tolist()
+        assert [d["k"] for d in out["info"][covered_at]] == covered_at.tolist()
+        _check(out["id"])
+        if not covered:
+            rest = np.setdiff1d(np.arange(n), covered_at)
+            assert np.isnan(out["x"][rest]).all()
+            assert all(v is None for v in out["id"][rest]) and all(v is None for v in out["flag"][rest])
+        else:
+            assert out["flag"].dtype == bool

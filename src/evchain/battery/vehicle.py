@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import concatenate, map_values, present, subset
+from evchain.arrays import BlockColumns, map_values, present, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -35,7 +35,8 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     columns["curb_mass"] = cases.columns["curb_mass"].copy()
     columns["battery_usable"] = cases.columns["battery_usable"].copy()
     feasible_all = np.ones(cases.n, dtype=bool)
-    blocks: dict[str, list[np.ndarray]] = {}
+    every = idx.size == cases.n
+    writer = BlockColumns(cases.n, covered=every)
     for first in range(0, idx.size, CHUNK):
         block = idx[first:first + CHUNK]
         curb, usable, feasible, out = _block(cases, block, data, details)
@@ -43,9 +44,15 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
         columns["battery_usable"][block] = usable
         feasible_all[block] = feasible
         for name, values in out.items():
-            blocks.setdefault(name, []).append(values)
-    full = {name: b[PASSED[name]] if idx.size == cases.n and name in PASSED  # inputs as they are: no copy
-            else _column(name, parts, idx, cases.n, feasible_all) for name, parts in blocks.items()}
+            if every and name in PASSED:
+                continue  # the input column itself (below)
+            if not feasible.all() and name not in KEPT:  # an infeasible case has no pack
+                values = values.copy()
+                values[~feasible] = None if values.dtype == object else np.nan
+            writer.put(name, block, values)
+    full = writer.columns()
+    if every:
+        full.update({name: b[source] for name, source in PASSED.items()})
     full["battery_feasible"] = feasible_all
     return replace(cases, columns=columns), full
 
@@ -56,24 +63,6 @@ PASSED = {"battery_cell": "cell", "battery_architecture": "architecture", "cell_
 
 #: Object outputs an infeasible case keeps (what was asked for), the others become None.
 KEPT = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
-
-
-def _column(name: str, parts: list[np.ndarray], idx: np.ndarray, n: int, feasible: np.ndarray) -> np.ndarray:
-    """An output column over all ``n`` cases from its blocks over ``idx``: NaN (or None) for the
-    cases without battery data and, except the ids of :data:`KEPT`, for infeasible ones."""
-    bad = ~feasible
-    if idx.size == n:  # every case has a battery: the blocks end to end
-        column = concatenate(parts)
-        if bad.any() and (column.dtype != object or name not in KEPT):
-            column = column.copy() if not column.flags.writeable else column
-            column[bad] = None if column.dtype == object else np.nan
-        return column
-    values = concatenate(parts)
-    column = np.full(n, None, dtype=object) if values.dtype == object else np.full(n, np.nan)
-    column[idx] = values
-    if bad.any() and (column.dtype != object or name not in KEPT):
-        column[bad] = None if column.dtype == object else np.nan
-    return column
 
 
 def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import concatenate, factorize, full, map_values, present, subset, where
+from evchain.arrays import BlockColumns, factorize, full, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
@@ -162,25 +162,17 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
         return {}
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
-    blocks: dict[str, list[np.ndarray]] = {}
+    every = idx.size == cases.n
+    writer = BlockColumns(cases.n, covered=every)
     for first in range(0, max(idx.size, 1), CHUNK):
         block = idx[first:first + CHUNK]
         out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
         for name, values in out.items():
-            blocks.setdefault(name, []).append(np.asarray(values))
-    full: dict[str, Any] = {}
-    for name, pieces in blocks.items():
-        if idx.size == cases.n and name in PASSED:
-            full[name] = ctx_cols[name]  # an input reported as it is: no copy
-            continue
-        values = concatenate(pieces)
-        if idx.size == cases.n:
-            full[name] = values  # every case: the blocks end to end
-            continue
-        column = (np.full(cases.n, None, dtype=object) if values.dtype == object or values.dtype.kind in "iub"
-                  else np.full(cases.n, np.nan))  # NaN or None where a case has no battery data
-        column[idx] = values
-        full[name] = column
+            if not (every and name in PASSED):  # an input reported as it is: no copy (below)
+                writer.put(name, block, np.asarray(values))
+    full: dict[str, Any] = writer.columns()
+    if every:
+        full.update({name: ctx_cols[name] for name in PASSED})
     return full
 
 
