@@ -47,6 +47,17 @@ VIRGIN = {"Li": ("lithium-carbonate", "Li2CO3"), "Ni": ("nickel-sulfate", "NiSO1
 CF_STAGES = ("raw_material_acquisition", "main_production", "distribution", "end_of_life")
 
 
+_CREDITS: dict[tuple[int, str], np.ndarray] = {}
+
+
+def _credits_per_kg(data: DataSet) -> np.ndarray:
+    """:func:`_credit_per_kg` of each element of ``EOL_ELEMENTS`` (computed once per data set)."""
+    key = (id(data), data.version)
+    if key not in _CREDITS:
+        _CREDITS[key] = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
+    return _CREDITS[key]
+
+
 def _credit_per_kg(data: DataSet, element: str) -> float:
     """GWP of the virgin material per kg of ``element`` it contains [kg CO2e/kg]."""
     material, formula = VIRGIN[element]
@@ -80,7 +91,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
     # Circular Footprint Formula credit for what recycling recovers
     content = {e: materials_kg[e] for e in EOL_ELEMENTS if e in materials_kg}
     yield_table = np.array([[routes[r].get(f"yield_{e}", 0.0) for e in EOL_ELEMENTS] for r in route_ids])
-    per_kg = np.array([_credit_per_kg(data, e) for e in EOL_ELEMENTS])
+    per_kg = _credits_per_kg(data)
     recovered_kg = np.zeros(len(route_row))
     credit_kg = np.zeros(len(route_row))  # Σ_e m_e y_e gwp_e
     for k, element in enumerate(EOL_ELEMENTS):
