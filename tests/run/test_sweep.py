@@ -65,3 +65,10 @@ def test_bad_sweep_inputs_get_clear_errors(kwargs, message):
 def test_an_unknown_vehicle_gets_suggestions():
     with pytest.raises(StudyError, match="did you mean 'renault-5-etech-52'"):
         evchain.sweep(3, "renault-5-etech-25")
+
+
+def test_range_targets_size_the_pack_and_an_unreachable_one_is_reported():
+    r = evchain.sweep(3, "renault-twingo-etech", battery={"target_range": np.array([200.0, 300.0, 5000.0])})
+    np.testing.assert_allclose(r.columns["range_km"][:2], [200.0, 300.0], rtol=0.01)
+    assert r.columns["battery_feasible"].tolist() == [True, True, False]
+    assert np.isnan(r.columns["range_km"][2]) and np.isnan(r.columns["pack_usable_kwh"][2])

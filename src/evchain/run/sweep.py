@@ -118,6 +118,9 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
         energy: dict[str, np.ndarray] = {"energy_wall_kwh_per_100km": given}
     else:
         energy = energy_use(cases, data, phases=details)
+        if battery_out and not battery_out["battery_feasible"].all():  # no pack meets the range: no energy figures
+            for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km", "test_mass_kg"):
+                energy[name] = np.where(battery_out["battery_feasible"], energy[name], np.nan)
     columns = {"id": cases.ids, "vehicle": cases.vehicle, **energy, "curb_mass_kg": cases.columns["curb_mass"],
                **battery_out, **apply_impact(cases, energy, data, details=details, parts=parts)}
     return Results(name, columns, __version__, data.version, seed)
