@@ -80,7 +80,8 @@ _LIST_FIELDS = {
     "cells": ("specific_energy", "energy_density", "nominal_voltage", "cell_energy", "cycle_life", "usable_share",
               "cathode_active"),
     "pack_architectures": ("gravimetric_efficiency", "volumetric_efficiency", "hardware_cost", "assembly_hours"),
-    "countries": ("labour_cost", "electricity_price"),
+    "countries": ("labour_cost", "vehicle_labour_cost", "electricity_price"),
+    "sites": ("hours_per_vehicle", "capacity_vehicles", "capacity_gwh"),
     "regions": ("cell_capex", "utilisation", "cell_yield", "margin", "cell_labour_hours"),
 }
 
