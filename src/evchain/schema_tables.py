@@ -145,6 +145,9 @@ FRENCH_SCORE_FIELDS: dict[str, Field] = _fields(
     *(Field(f"ec_{level}_cat{c}", "kg", 0.0, 100000.0, f"footprint giving {pts} points, category {c} [kg CO2e]")
       for c in (1, 2) for level, pts in (("high", 0), ("low", "all"))),
     Field("eligibility_threshold", "dimensionless", 0.0, 100.0, "score needed for the bonus"),
+    Field("cat2_min_seats", "dimensionless", 1.0, 9.0, "category 2 ('multi-usage'): seats at least"),
+    Field("cat2_min_boot_volume", "l", 0.0, 2000.0, "category 2: boot volume above"),
+    Field("cat2_min_range", "km", 0.0, 1000.0, "category 2: electric range at least"),
 )
 
 FRENCH_SCORE_COUNTRY_FIELDS: dict[str, Field] = _fields(

@@ -53,3 +53,24 @@ def test_a_country_the_annex_does_not_list_falls_back_on_its_continent_or_the_de
 def test_great_circle_distance_paris_to_shanghai():
     # Paris (48.857 N, 2.352 E) to Shanghai (31.230 N, 121.474 E): about 9,260 km
     assert great_circle_km(48.857, 2.352, 31.230, 121.474) == pytest.approx(9260, rel=0.01)
+
+
+def test_a_car_is_multi_usage_from_the_range_the_data_set():
+    """Category 2 needs five seats, a boot over 200 l and the range of french_score.csv."""
+    import numpy as np
+
+    from evchain.run.sweep import sweep
+
+    threshold = DATA.table("french_score")["score"].value("cat2_min_range")
+    usable = 42.0
+    # consumption given so that the range (usable / consumption) sits just under and over the threshold
+    wall = np.array([usable / (threshold - 1.0), usable / (threshold + 1.0)]) * 100.0
+    r = sweep(2, "renault-5-etech-52", parts=("score",), battery_usable=usable,
+              context={"energy_wall_kwh_per_100km": wall})
+    total = r.columns["france_score_footprint_kgco2e"]
+    score = r.columns["france_score"]
+    rules = DATA.table("french_score")["score"]
+    for i, cat in enumerate(("1", "2")):
+        high, low = rules.value(f"ec_high_cat{cat}"), rules.value(f"ec_low_cat{cat}")
+        expected = np.clip(80.0 * (high - total[i]) / (high - low), 0.0, 80.0)
+        assert score[i] == pytest.approx(expected, rel=1e-9), cat

@@ -55,8 +55,10 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     range_km = energy.get("range_km")
     reach = (subset(range_km, idx) if range_km is not None else np.full(idx.size, np.nan))
     reach = np.where(np.isfinite(reach), reach, pack.usable_kwh / case.energy_wall_kwh_per_100km * 100.0)
-    category2 = ((subset(columns["seats"], idx) >= 5) & (subset(columns["boot_volume"], idx) > 200.0)
-                 & (reach >= 170.0))
+    rules = data.table("french_score")["score"]
+    category2 = ((subset(columns["seats"], idx) >= rules.value("cat2_min_seats"))
+                 & (subset(columns["boot_volume"], idx) > rules.value("cat2_min_boot_volume"))
+                 & (reach >= rules.value("cat2_min_range")))
     mass = case.curb_mass_kg - data.parameter("driver_mass")
     inputs = ScoreInputs(parts("steel"), parts("aluminium"), no_battery,
                          pack.energy_kwh, case.cell_country, case.assembly_country, mass, category2)

@@ -1,7 +1,7 @@
 """France's environmental score of electric cars, which gates the bonus (score >= 60 of 80).
 
-Arrêté du 7 octobre 2023 relatif au calcul du score environnemental, as amended on 24 January
-2025 (manufacturing site instead of assembly site), Annexe I; constants in
+Arrêté du 7 octobre 2023 relatif au calcul du score environnemental, as amended by the arrêté
+of 23 January 2025 (manufacturing site instead of assembly site), Annexe I; constants in
 ``french_score.csv`` and ``french_score_countries.csv``. The footprint [kg CO2e]::
 
     EC_fe  = m_fe EF_fe(steel country) / (1 - T_fe)
@@ -17,7 +17,8 @@ and the score, clamped to [0, 80]::
     Sc = 80 (EC_high - EC) / (EC_high - EC_low)
 
 with the thresholds of the car's category: category 2 (five seats or more, a boot over
-200 l and an electric range of at least 170 km) or category 1 (all other cars).
+200 l and an electric range of at least 160 km; ``cat2_*`` rows of ``french_score.csv``) or
+category 1 (all other cars).
 """
 
 from __future__ import annotations
