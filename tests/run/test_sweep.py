@@ -55,6 +55,7 @@ def test_a_given_consumption_skips_the_drive_cycle_and_sets_the_use_stage():
     ({"context": {"use_country": "France"}}, "context.use_country: unknown 'France'"),
     ({"context": {"lifetime_km": np.ones(2)}}, "context.lifetime_km has shape (2,)"),
     ({"curb_mas": 1400.0}, "unknown vehicle field 'curb_mas'"),
+    ({"parts": ("carbon", "costs")}, "unknown parts ['costs'] (did you mean 'cost'"),
 ])
 def test_bad_sweep_inputs_get_clear_errors(kwargs, message):
     with pytest.raises(StudyError) as err:

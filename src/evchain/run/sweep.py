@@ -62,6 +62,10 @@ def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[
     :func:`evchain.lca.step.apply_impact`). ``seed`` is recorded with the results (the
     sweep itself draws nothing at random).
     """
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        raise StudyError(f"sweep: unknown parts {unknown}" + did_you_mean(str(unknown[0]), PARTS)
+                         + f"; allowed: {', '.join(PARTS)}")
     data = data or load_data()
     cases = sweep_cases(data, n, vehicle, cycle, {**(vehicle_fields or {}), **fields}, battery, context)
     return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name)
