@@ -101,11 +101,15 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     run of consecutive elements."""
     if index.shape[0] == values.shape[0]:
         return values
+    if index.flags.writeable:  # an index that may change in place: nothing remembered about it
+        return _subset(values, index)
     key = (id(values), id(index))
     hit_subset = _SUBSETS.get(key)
     if hit_subset is not None and hit_subset[0]() is values and hit_subset[1]() is index:
         return hit_subset[2]  # type: ignore[no-any-return]
     out = _subset(values, index)
+    if values.flags.writeable and out.base is not values:
+        return out  # a copy of an array that may change in place: not remembered
     with contextlib.suppress(TypeError):  # entries go when the index or the array does
 
         def drop(_: Any) -> None:
@@ -115,7 +119,8 @@ def subset(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     return out
 
 
-#: Recent subsets by (array, index) identity: a block's columns are taken several times.
+#: Recent subsets by (array, index) identity, for read-only indices (a block's, see
+#: :func:`blocks`): a block's columns are taken several times.
 _SUBSETS: dict[tuple[int, int], tuple[Any, Any, np.ndarray]] = {}
 
 
@@ -135,7 +140,7 @@ _LAST_RUN: list[Any] = [None, None]
 def _run(index: np.ndarray) -> slice | None:
     """``index`` as a slice when it is a run of consecutive integers."""
     ref, answer = _LAST_RUN
-    if ref is not None and ref() is index:
+    if ref is not None and ref() is index and not index.flags.writeable:
         return answer  # type: ignore[no-any-return]
     answer = None
     if (index.size and index.dtype.kind in "iu" and int(index[-1]) - int(index[0]) + 1 == index.size
@@ -191,6 +196,17 @@ _VOCABULARY: dict[Any, int] = {}
 def ids(values: np.ndarray) -> np.ndarray:
     """A stable integer per distinct value (equal values, equal integers), computed per distinct value."""
     return map_values(values, lambda v: _VOCABULARY.setdefault(v, len(_VOCABULARY)), np.int64)
+
+
+def blocks(index: np.ndarray, size: int) -> list[np.ndarray]:
+    """``index`` in read-only pieces of at most ``size`` (at least one, maybe empty): the blocks of a
+    step, whose subsets :func:`subset` may then remember."""
+    out = []
+    for first in range(0, max(index.size, 1), size):
+        block = index[first:first + size]
+        block.flags.writeable = False
+        out.append(block)
+    return out
 
 
 def take2(table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -104,3 +104,16 @@ def test_block_columns_fill_what_the_blocks_cover_and_mark_the_rest_missing():
             assert all(v is None for v in out["id"][rest]) and all(v is None for v in out["flag"][rest])
         else:
             assert out["flag"].dtype == bool
+
+
+def test_a_changed_index_or_column_never_returns_a_remembered_subset():
+    values = np.arange(100.0)
+    index = np.array([5, 3, 9])
+    assert subset(values, index).tolist() == [5.0, 3.0, 9.0]
+    index[0] = 7  # a writable index may change: nothing remembered about it
+    assert subset(values, index).tolist() == [7.0, 3.0, 9.0]
+    frozen = np.array([1, 2, 4])
+    frozen.flags.writeable = False
+    assert subset(values, frozen).tolist() == [1.0, 2.0, 4.0]
+    values[1] = -1.0  # a writable column: its gathered subsets are not remembered either
+    assert subset(values, frozen).tolist() == [-1.0, 2.0, 4.0]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import BlockColumns, map_values, present, subset
+from evchain.arrays import BlockColumns, blocks, map_values, present, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -37,8 +37,7 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     feasible_all = np.ones(cases.n, dtype=bool)
     every = idx.size == cases.n
     writer = BlockColumns(cases.n, covered=every)
-    for first in range(0, idx.size, CHUNK):
-        block = idx[first:first + CHUNK]
+    for block in blocks(idx, CHUNK):
         curb, usable, feasible, out = _block(cases, block, data, details)
         columns["curb_mass"][block] = curb
         columns["battery_usable"][block] = usable

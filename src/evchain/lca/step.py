@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import BlockColumns, factorize, full, map_values, present, subset, where
+from evchain.arrays import BlockColumns, blocks, factorize, full, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
@@ -166,8 +166,7 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
     every = idx.size == cases.n
     writer = BlockColumns(cases.n, covered=every)
-    for first in range(0, max(idx.size, 1), CHUNK):
-        block = idx[first:first + CHUNK]
+    for block in blocks(idx, CHUNK):
         out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
         for name, values in out.items():
             if not (every and name in PASSED):  # an input reported as it is: no copy (below)
