@@ -2,7 +2,12 @@
 
 A case table holds ids (vehicle, cell, site, country) as object arrays. Mapping each element
 through Python costs about a microsecond per case; factorising first (a few distinct values)
-and mapping the distinct values keeps a million cases to milliseconds.
+and mapping the distinct values keeps a million cases to milliseconds. Factorisations are
+cached per array and carried to the arrays made from it (:func:`coded`, :func:`full`,
+:func:`map_values`, :func:`subset`, :func:`where`, :func:`concatenate`), so a column is hashed
+at most once; an array whose codes are cached becomes read-only (copy it to change it).
+:func:`blocks` cuts a step's cases into read-only pieces whose subsets are remembered, and
+:class:`BlockColumns` writes the pieces' outputs into whole columns.
 """
 
 from __future__ import annotations
