@@ -56,6 +56,9 @@ def test_a_given_consumption_skips_the_drive_cycle_and_sets_the_use_stage():
     ({"context": {"lifetime_km": np.ones(2)}}, "context.lifetime_km has shape (2,)"),
     ({"curb_mas": 1400.0}, "unknown vehicle field 'curb_mas'"),
     ({"parts": ("carbon", "costs")}, "unknown parts ['costs'] (did you mean 'cost'"),
+    ({"curb_mass": np.array([1400.0, -5.0, 1500.0])}, "curb_mass[1] = -5 is outside"),
+    ({"context": {"second_life_share": 1.5}}, "context.second_life_share[0] = 1.5 is outside 0 to 1"),
+    ({"context": {"recycled_Li": np.array([0.1, 0.2, 2.0])}}, "context.recycled_Li[2] = 2 is outside 0 to 1"),
 ])
 def test_bad_sweep_inputs_get_clear_errors(kwargs, message):
     with pytest.raises(StudyError) as err:
@@ -69,7 +72,10 @@ def test_an_unknown_vehicle_gets_suggestions():
 
 
 def test_range_targets_size_the_pack_and_an_unreachable_one_is_reported():
-    r = evchain.sweep(3, "renault-twingo-etech", battery={"target_range": np.array([200.0, 300.0, 5000.0])})
+    r = evchain.sweep(3, "renault-5-etech-52", battery={
+        "target_range": np.array([200.0, 300.0, 1500.0]),
+        "cell": (["lfp-prismatic", "sodium-ion-prismatic"], np.array([0, 0, 1])),
+        "architecture": (["cell-to-pack", "module-to-pack"], np.array([0, 0, 1]))})
     np.testing.assert_allclose(r.columns["range_km"][:2], [200.0, 300.0], rtol=0.01)
-    assert r.columns["battery_feasible"].tolist() == [True, True, False]
+    assert r.columns["battery_feasible"].tolist() == [True, True, False]  # 1,500 km on sodium-ion modules
     assert np.isnan(r.columns["range_km"][2]) and np.isnan(r.columns["pack_usable_kwh"][2])

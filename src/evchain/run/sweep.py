@@ -35,6 +35,7 @@ from evchain.battery.vehicle import apply_battery
 from evchain.data.registry import DataSet, load_data
 from evchain.energy.model import energy_use
 from evchain.errors import StudyError, did_you_mean
+from evchain.fields import VEHICLE_FIELDS
 from evchain.lca.grids import build_grids
 from evchain.lca.step import PARTS, apply_impact, default_context
 from evchain.run.results import Results
@@ -42,11 +43,17 @@ from evchain.study.cases import CaseTable, cases_from_arrays
 
 #: Battery inputs a sweep may give; ``target_range`` [km] sizes the pack for that range.
 BATTERY_INPUTS = ("cell", "architecture", "cell_site", "pack_site", "target_range")
-#: Life-cycle inputs a sweep may give (numbers, except the ids of the first three).
+#: Life-cycle inputs a sweep may give (numbers, except the ids of the first four).
 CONTEXT_INPUTS = ("use_country", "assembly_site", "recycling_route", "materials_region", "year", "lifetime_km",
                   "energy_wall_kwh_per_100km", "second_life_share", "cell_electricity_intensity", "recycled_Co",
                   "recycled_Li", "recycled_Ni")
 _CONTEXT_IDS = ("use_country", "assembly_site", "recycling_route", "materials_region")
+#: Bounds of the numeric inputs (as in study files), with their units.
+_BOUNDS = {"year": (1990.0, 2100.0, ""), "lifetime_km": (1_000.0, 2_000_000.0, "km"),
+           "energy_wall_kwh_per_100km": (3.0, 80.0, "kWh/100 km"), "second_life_share": (0.0, 1.0, ""),
+           "cell_electricity_intensity": (0.0, 2000.0, "g/kWh"), "recycled_Co": (0.0, 1.0, ""),
+           "recycled_Li": (0.0, 1.0, ""), "recycled_Ni": (0.0, 1.0, ""),
+           "battery.target_range": (20.0, 1500.0, "km")}
 
 
 def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[str, Any] | None = None,
@@ -86,10 +93,13 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
             if key not in allowed:
                 raise StudyError(f"sweep: unknown {what} input {key!r}" + did_you_mean(key, allowed)
                                  + f"; allowed: {', '.join(allowed)}")
-    try:
-        cases = cases_from_arrays(data, n, vehicle, cycle, **{k: _numbers(v, n, k) for k, v in vehicle_fields.items()})
-    except Exception as exc:  # an unknown field: name it with what is allowed
-        raise StudyError(f"sweep: {exc}") from None
+    for key in vehicle_fields:
+        if key not in VEHICLE_FIELDS:
+            raise StudyError(f"sweep: unknown vehicle field {key!r}" + did_you_mean(key, VEHICLE_FIELDS)
+                             + f"; allowed: {', '.join(VEHICLE_FIELDS)}")
+    numbers = {k: _numbers(v, n, k, (VEHICLE_FIELDS[k].low, VEHICLE_FIELDS[k].high, VEHICLE_FIELDS[k].unit))
+               for k, v in vehicle_fields.items()}
+    cases = cases_from_arrays(data, n, vehicle, cycle, **numbers)
     ref = reference_battery(data.vehicles[vehicle], data)
     sites = set(data.table("sites")) | set(data.table("countries"))
     cells, architectures = set(data.table("cells")), set(data.table("pack_architectures"))
@@ -98,7 +108,8 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
         "architecture": _ids(battery.get("architecture", ref.architecture), n, "battery.architecture", architectures),
         "cell_site": _ids(battery.get("cell_site", ref.cell_site), n, "battery.cell_site", sites),
         "pack_site": _ids(battery.get("pack_site", ref.pack_site), n, "battery.pack_site", sites),
-        "target_range": _numbers(battery.get("target_range", np.nan), n, "battery.target_range"),
+        "target_range": _numbers(battery.get("target_range", np.nan), n, "battery.target_range",
+                                 _BOUNDS["battery.target_range"]),
         "ref_cell": full(n, ref.cell), "ref_architecture": full(n, ref.architecture),
         "ref_usable": np.full(n, ref.capacity_kwh),
     }
@@ -108,7 +119,7 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
              "materials_region": {"china", "europe", "world"}}
     for key, value in context.items():
         ctx[key] = (_ids(value, n, f"context.{key}", known[key]) if key in _CONTEXT_IDS
-                    else _numbers(value, n, f"context.{key}"))
+                    else _numbers(value, n, f"context.{key}", _BOUNDS[key]))
     cases.context = ctx
     return cases
 
@@ -130,16 +141,21 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
     return Results(name, columns, __version__, data.version, seed)
 
 
-def _numbers(value: Any, n: int, name: str) -> np.ndarray:
-    """A number or an array of ``n`` numbers, as floats."""
+def _numbers(value: Any, n: int, name: str, bounds: tuple[float, float, str]) -> np.ndarray:
+    """A number or an array of ``n`` numbers, as floats, inside ``bounds`` (NaN: not given)."""
     try:
         out = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise StudyError(f"sweep: {name} must be a number or an array of {n} numbers") from None
     if out.ndim == 0:
-        return np.full(n, float(out))
+        out = np.full(n, float(out))
     if out.shape != (n,):
         raise StudyError(f"sweep: {name} has shape {out.shape}; a number or an array of {n} is allowed")
+    low, high, unit = bounds
+    bad = np.flatnonzero((out < low) | (out > high))
+    if bad.size:
+        raise StudyError(f"sweep: {name}[{bad[0]}] = {out[bad[0]]:g} is outside {low:g} to {high:g} {unit}".rstrip()
+                         + f" ({bad.size} such cases)")
     return out
 
 
