@@ -79,3 +79,13 @@ def test_range_targets_size_the_pack_and_an_unreachable_one_is_reported():
     np.testing.assert_allclose(r.columns["range_km"][:2], [200.0, 300.0], rtol=0.01)
     assert r.columns["battery_feasible"].tolist() == [True, True, False]  # 1,500 km on sodium-ion modules
     assert np.isnan(r.columns["range_km"][2]) and np.isnan(r.columns["pack_usable_kwh"][2])
+
+
+def test_the_cff_approach_adds_the_recycling_credit_to_the_total():
+    cut = evchain.sweep(2, "renault-5-etech-52").columns
+    cff = evchain.sweep(2, "renault-5-etech-52", eol_approach="cff").columns
+    np.testing.assert_allclose(cff["gwp_total_kgco2e"], cut["gwp_total_kgco2e"] + cut["gwp_eol_credit_kgco2e"],
+                               rtol=1e-12)
+    assert (cut["gwp_eol_credit_kgco2e"] < 0).all()
+    with pytest.raises(StudyError, match="allowed: cut-off, cff"):
+        evchain.sweep(2, "renault-5-etech-52", eol_approach="pef")

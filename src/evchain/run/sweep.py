@@ -59,7 +59,7 @@ _BOUNDS = {"year": (1990.0, 2100.0, ""), "lifetime_km": (1_000.0, 2_000_000.0, "
 def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[str, Any] | None = None,
           battery: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
           parts: Collection[str] = ("carbon",), details: bool = False, seed: int = 0,
-          data: DataSet | None = None, name: str = "sweep", **fields: Any) -> Results:
+          data: DataSet | None = None, name: str = "sweep", eol_approach: str = "cut-off", **fields: Any) -> Results:
     """Run ``n`` cases of the reference car ``vehicle`` through battery, energy and impact.
 
     ``vehicle`` fields (``curb_mass`` [kg], ``motor_power`` [kW], ...) come as keyword
@@ -67,15 +67,18 @@ def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[
     docstring). A case whose ``energy_wall_kwh_per_100km`` is given skips the drive cycle.
     ``parts`` of the impact step: ``carbon``, ``score``, ``cost`` (see
     :func:`evchain.lca.step.apply_impact`). ``seed`` is recorded with the results (the
-    sweep itself draws nothing at random).
+    sweep itself draws nothing at random). ``eol_approach``: ``cut-off`` or ``cff`` (the
+    Circular Footprint Formula credit in the total), as in study files.
     """
+    if eol_approach not in ("cut-off", "cff"):
+        raise StudyError(f"sweep: eol_approach {eol_approach!r}; allowed: cut-off, cff")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         raise StudyError(f"sweep: unknown parts {unknown}" + did_you_mean(str(unknown[0]), PARTS)
                          + f"; allowed: {', '.join(PARTS)}")
     data = data or load_data()
     cases = sweep_cases(data, n, vehicle, cycle, {**(vehicle_fields or {}), **fields}, battery, context)
-    return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name)
+    return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name, eol_approach=eol_approach)
 
 
 def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
@@ -125,7 +128,7 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
 
 
 def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, details: bool = False,
-              seed: int = 0, name: str = "sweep") -> Results:
+              seed: int = 0, name: str = "sweep", eol_approach: str = "cut-off") -> Results:
     """Battery, energy (unless the consumption is given) and impact of a case table."""
     cases, battery_out = apply_battery(cases, data, details=details)
     given = cases.context.get("energy_wall_kwh_per_100km") if cases.context else None
@@ -137,7 +140,7 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
             for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km", "test_mass_kg"):
                 energy[name] = np.where(battery_out["battery_feasible"], energy[name], np.nan)
     columns = {"id": cases.ids, "vehicle": cases.vehicle, **energy, "curb_mass_kg": cases.columns["curb_mass"],
-               **battery_out, **apply_impact(cases, energy, data, details=details, parts=parts)}
+               **battery_out, **apply_impact(cases, energy, data, eol_approach, details=details, parts=parts)}
     return Results(name, columns, __version__, data.version, seed)
 
 
