@@ -67,6 +67,8 @@ SITE_FIELDS: dict[str, Field] = _fields(
     Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
     Field("latitude", "dimensionless", -90.0, 90.0, "latitude [degrees north]"),
     Field("longitude", "dimensionless", -180.0, 180.0, "longitude [degrees east]"),
+    Field("capacity_tonnes", "t", 0.0, 1e7, "material plant capacity (per year)"),
+    Field("start_year", "dimensionless", 1900.0, 2100.0, "first production, or the year planned"),
 )
 
 ELEMENT_FIELDS: dict[str, Field] = _fields(

@@ -303,3 +303,19 @@ def test_user_motor_curve_with_too_many_points_is_rejected_with_the_limit(tmp_pa
     (tmp_path / "motor_efficiency.csv").write_text(
         "curve,power_fraction,efficiency,unit,source,note\n" + ok, encoding="utf-8")
     assert len(load_data([tmp_path]).motor_curves["mine"][0]) == 5
+
+
+def test_battery_material_plants_are_sites_with_place_capacity_and_source():
+    """Issue 5: cathode, precursor and lithium-refining plants serving Europe, each sourced."""
+    from evchain.data.registry import load_data
+
+    data = load_data()
+    sites = data.table("sites")
+    material = {k: r for k, r in sites.items()
+                if {"cathode", "precursor", "lithium-refining"} & set(r.meta.get("kind", []))}
+    europe = [k for k, r in material.items() if data.table("countries")[r.meta["country"]].meta.get("eu")]
+    assert len(europe) >= 6
+    for key, record in material.items():
+        assert {"latitude", "longitude"} <= set(record.values), key
+        assert record.values.keys() & {"capacity_tonnes", "capacity_gwh"}, key
+        assert record.meta["source"] in data.sources, key
