@@ -204,3 +204,30 @@ def test_blocks_of_cases_give_the_same_outputs_as_one_block(monkeypatch):
             np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-12, err_msg=name)
     assert np.isnan(one["gwp_total_kgco2e"][::7]).all() and np.isfinite(np.delete(one["gwp_total_kgco2e"],
                                                                                    np.s_[::7])).all()
+
+
+def test_materials_made_at_a_named_site_use_its_grid_and_count_its_leg(tmp_path):
+    """A cathode plant in Poland (coal-heavy grid) against one at Dunkirk (low-carbon), for cells
+    made at Douai: the materials stage follows the site's grid; a site abroad adds a leg."""
+    text = '[study]\nname = "materials site"\n'
+    for vid, site in (("pl", "umicore-nysa"), ("fr", "neomat-dunkirk"), ("region", None)):
+        extra = f', materials_site = "{site}"' if site else ', materials_region = "europe"'
+        text += (f'[[variants]]\nid = "{vid}"\nvehicle = "renault-5-etech-52"\n'
+                 f'battery = {{ cell_site = "aesc-douai", pack_site = "douai"{extra} }}\n')
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+    materials = {k: c["gwp_by_stage_kgco2e"]["materials"] for k, c in cases.items()}
+    assert materials["pl"] > materials["fr"]  # Polish grid above the French one, plus a truck leg to Douai
+    assert materials["pl"] > materials["region"] > materials["fr"]  # the EU average lies between
+    # the value of the materials is added where they are made
+    assert cases["pl"]["value_added_by_country_eur"].get("PL", 0.0) > 0.0
+    assert cases["fr"]["value_added_by_country_eur"].get("PL", 0.0) == 0.0
+
+
+def test_an_unknown_materials_site_gets_suggestions(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[study]\nname = "x"\n[[variants]]\nid = "a"\nvehicle = "renault-5-etech-52"\n'
+                    'battery = { materials_site = "umicore-nisa" }\n', encoding="utf-8")
+    with pytest.raises(StudyError, match="did you mean 'umicore-nysa'"):
+        load_study(path)

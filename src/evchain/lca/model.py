@@ -18,7 +18,9 @@ in the production year [g/kWh], ``a_m`` and ``e_m`` a material's non-electric fo
 
 The cells' materials are made in ``materials_region`` (China by default, where most
 cathode and anode material is made; a study may say Europe or the world) on that region's
-grid; the pack's other parts in the pack plant's region, the car's in its plant's region.
+grid, or at a named ``materials_site`` (e.g. a cathode plant) on its country's grid, with
+its leg to the cell plant (the cells' mass, trucked and shipped as the pack's legs) counted
+in the materials stage; the pack's other parts in the pack plant's region, the car's in its plant's region.
 A material with no figure for a region uses the world one.
 The petrol counterpart of the segment emits its production footprint plus fuel well to
 wheel over the same distance; the break-even distance is where the two lines cross.
@@ -31,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import ids, map_values, take2
+from evchain.arrays import ids, map_values, take2, where
 from evchain.battery import model as bm
 from evchain.battery.library import PART_MATERIAL, cell_materials
 from evchain.data.registry import DataSet
@@ -179,6 +181,7 @@ class Case:
     wound_rotor: np.ndarray  #: bool: EESM, no magnets
     segment: np.ndarray
     materials_region: np.ndarray  #: where the cells' materials are made: china, europe or world
+    materials_country: np.ndarray  #: the country of a named materials site ("" for none: the region applies)
     cell_grid: np.ndarray  #: supplier-specific electricity of the cell plant [g/kWh]; NaN: the national mix
 
 
@@ -205,6 +208,17 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
         return intensity_in(g, region_rows[region], case.year, extrapolate)
 
     g_mat = region_grid(cell_region)
+    at_site = map_values(case.materials_country, bool, bool)  # cases whose materials come from a named site
+    materials_leg = np.zeros(at_site.shape)
+    if at_site.any():  # the site's country: its grid and region, and its leg to the cell plant
+        site_codes = where(at_site, case.materials_country, case.cell_country)
+        site_row = _country_rows(battery, site_codes)
+        cell_region = np.where(at_site, to_lca[countries.region[site_row]], cell_region)
+        g_mat = np.where(at_site, grid(site_codes), g_mat)
+        materials_leg = at_site * _leg(pack.cell_mass_kg / 1000.0, site_row, rows.cell_country,
+                                       countries.region[site_row], countries.region[rows.cell_country],
+                                       p["continental_road_km"] * p["road_detour"] * p["truck_gwp"],
+                                       p["intercontinental_sea_km"] * p["ship_gwp"])
     g_part = region_grid(pack_region)
     g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
     g_pack = grid(case.pack_country)
@@ -215,7 +229,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     out["materials"] = (energy * (take2(ctx.cell_a, rows.cell, cell_region)
                                   + take2(ctx.cell_e, rows.cell, cell_region) * g_mat / 1e3)
                         + non_cell * (take2(ctx.part_a, rows.architecture, pack_region)
-                                      + take2(ctx.part_e, rows.architecture, pack_region) * g_part / 1e3))
+                                      + take2(ctx.part_e, rows.architecture, pack_region) * g_part / 1e3)
+                        + materials_leg)  # delivered to the cell plant
     out["cell_making"] = energy * (p["cell_electricity"] * g_cell / 1e3 + p["cell_heat"] * p["gas_gwp"])
     out["pack_assembly"] = energy * p["pack_assembly_electricity"] * g_pack / 1e3
     g_asm_mat = region_grid(asm_region)  # the car's materials: made in its plant's region

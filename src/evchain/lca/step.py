@@ -27,7 +27,8 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
         "assembly_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("assembly_site", "FR")
                                     if v in data.vehicles else "FR"),
         "recycling_route": full(n, "hydrometallurgical"), "second_life_share": np.zeros(n),
-        "materials_region": full(n, "china"), "cell_electricity_intensity": np.full(n, np.nan),
+        "materials_region": full(n, "china"), "materials_site": full(n, None),
+        "cell_electricity_intensity": np.full(n, np.nan),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
     }
 
@@ -85,6 +86,7 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     region_code = {"china": "CN", "europe": "", "world": "WORLD"}
     materials_at = map_values(case.materials_region, lambda reg: region_code.get(str(reg), "WORLD"))
     materials_at = where(materials_at == "", case.cell_country, materials_at)
+    materials_at = where(map_values(case.materials_country, bool, bool), case.materials_country, materials_at)
     added: dict[str, np.ndarray] = {}
     hours: dict[str, np.ndarray] = {}
 
@@ -205,6 +207,8 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
                            if v in data.vehicles else "B"),
         materials_region=subset(ctx_cols["materials_region"], idx),
+        materials_country=map_values(subset(ctx_cols["materials_site"], idx),
+                                     lambda s: site_country(data, s) if s is not None else ""),
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}

@@ -104,6 +104,7 @@ def _context_columns(study: Study) -> dict[str, np.ndarray]:
         "recycling_route": np.array([c.get("recycling_route", default_route) for c in contexts], dtype=object),
         "second_life_share": np.array([c.get("second_life_share", 0.0) for c in contexts]),
         "materials_region": np.array([c.get("materials_region", "china") for c in contexts], dtype=object),
+        "materials_site": np.array([c.get("materials_site") for c in contexts], dtype=object),
         "cell_electricity_intensity": np.array([c.get("cell_electricity_intensity", np.nan) for c in contexts]),
     }
     for element in ("Co", "Li", "Ni"):

@@ -193,6 +193,12 @@ def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: in
             problems.append(f"{_where(path, text, loc(key))}: {exc}")
     if battery.get("materials_region") is not None:
         out["materials_region"] = battery.pop("materials_region")
+    if battery.get("materials_site") is not None:
+        raw_site = str(battery.pop("materials_site"))
+        try:
+            out["materials_site"] = check_site(data, raw_site)
+        except DataError as exc:
+            problems.append(f"{_where(path, text, ('variants', i, 'battery', 'materials_site'))}: {exc}")
     if battery.get("cell_electricity_intensity") is not None:
         raw = battery.pop("cell_electricity_intensity")
         try:

@@ -71,6 +71,10 @@ class BatterySpec(BaseModel):
     materials_region: str | None = Field(
         default=None, pattern=r"^(china|europe|world)$",
         description="where the cells' materials are made (default china, where most cathode and anode material is)")
+    materials_site: str | None = Field(
+        default=None, description="where the cells' active materials are made: site id (e.g. a cathode plant) "
+        "or country code; its country's grid and region replace materials_region, and its leg to the cell plant "
+        "is counted")
     cell_electricity_intensity: Quantity | None = Field(
         default=None, description="supplier-specific (directly connected) electricity of the cell plant, "
         "e.g. '20 g/kWh'; default: the country's national mix")
