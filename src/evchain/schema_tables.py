@@ -50,6 +50,12 @@ COUNTRY_FIELDS: dict[str, Field] = _fields(
     Field("vehicle_labour_cost", "EUR/h", 0.3, 150.0,
           "hourly labour cost in car making (NACE C29), employer's total; labour_cost where not given"),
     Field("electricity_price", "EUR/kWh", 0.005, 1.0, "industrial electricity price, excluding VAT"),
+    Field("latitude", "dimensionless", -90.0, 90.0, "the country's point for legs: its capital [degrees north]"),
+    Field("longitude", "dimensionless", -180.0, 180.0, "the country's point for legs: its capital [degrees east]"),
+)
+
+SEA_ROUTE_FIELDS: dict[str, Field] = _fields(
+    Field("distance", "km", 100.0, 40000.0, "sea distance between two countries (or a country and a continent)"),
 )
 
 REGION_FIELDS: dict[str, Field] = _fields(
@@ -199,6 +205,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("material_footprints", "material", FOOTPRINT_FIELDS, needs_meta=False),
     TableSpec("processes", "process", PROCESS_FIELDS, needs_meta=False),
     TableSpec("transport", "mode", TRANSPORT_FIELDS, single_field="factor", needs_meta=False),
+    TableSpec("sea_routes", "route", SEA_ROUTE_FIELDS, single_field="distance", needs_meta=False),
     TableSpec("fuels", "fuel", FUEL_FIELDS, needs_meta=False),
     TableSpec("vehicle_inventory", "item", INVENTORY_FIELDS, needs_meta=False),
     TableSpec("petrol_counterparts", "segment", PETROL_FIELDS, ("name",)),

@@ -56,13 +56,14 @@ def solve_range(target_km: np.ndarray, base_mass_kg: np.ndarray, kg_per_kwh: np.
         g = target_km[active] * e - u[active]
         reached = u[active] / e
         residual[active] = np.abs(reached - target_km[active])
-        done = residual[active] <= tol_km
+        over = u[active] > max_usable_kwh  # converged or not, a pack beyond the limit is no answer
+        done = (residual[active] <= tol_km) & ~over
         usable[active[done]] = u[active[done]]
         # secant slope dg/dU = R k e' - 1; a gain R k e' >= 1 (slope >= 0) has no root
         du = u[active] - u_prev[active]
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = np.where(np.abs(du) > 1e-12, (g - g_prev[active]) / du, -1.0)
-        hopeless = (~done) & ((slope >= 0.0) | (u[active] > max_usable_kwh))
+        hopeless = (~done) & ((slope >= 0.0) | over)
         feasible[active[hopeless]] = False
         keep = ~(done | hopeless)
         nxt = u[active] - g / np.where(slope < 0.0, slope, -1.0)

@@ -85,6 +85,7 @@ class LcaContext:
     material_a: np.ndarray  #: (regions, MATERIALS) [kg CO2e/kg]
     material_e: np.ndarray  #: (regions, MATERIALS) [kWh/kg]
     parameters: dict[str, float]
+    data: Any = None  #: the data set (for the routes of legs between places)
 
 
 _CONTEXTS: dict[tuple[str, tuple[str, ...]], LcaContext] = {}
@@ -160,7 +161,7 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
         roro_gwp=table_value(transport, "ro-ro-vessel", "factor", "transport.csv"),
     )
     ctx = LcaContext(grids, build_inventory(data), regions, cell_a, cell_e, part_a, part_e, material_a, material_e,
-                     params)
+                     params, data)
     _CONTEXTS[key] = ctx
     return ctx
 
@@ -182,6 +183,10 @@ class Case:
     segment: np.ndarray
     materials_region: np.ndarray  #: where the cells' materials are made: china, europe or world
     materials_country: np.ndarray  #: the country of a named materials site ("" for none: the region applies)
+    materials_site: np.ndarray  #: that site (None for none)
+    cell_site: np.ndarray  #: site ids or country codes of the cell plant, the pack plant and the car plant
+    pack_site: np.ndarray
+    assembly_site: np.ndarray
     cell_grid: np.ndarray  #: supplier-specific electricity of the cell plant [g/kWh]; NaN: the national mix
 
 
@@ -215,10 +220,9 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
         site_row = _country_rows(battery, site_codes)
         cell_region = np.where(at_site, to_lca[countries.region[site_row]], cell_region)
         g_mat = np.where(at_site, grid(site_codes), g_mat)
-        materials_leg = at_site * _leg(pack.cell_mass_kg / 1000.0, site_row, rows.cell_country,
-                                       countries.region[site_row], countries.region[rows.cell_country],
-                                       p["continental_road_km"] * p["road_detour"] * p["truck_gwp"],
-                                       p["intercontinental_sea_km"] * p["ship_gwp"])
+        materials_leg = at_site * _routed(ctx, pack.cell_mass_kg / 1000.0,
+                                          where(at_site, case.materials_site, case.cell_site), case.cell_site,
+                                          p["ship_gwp"])
     g_part = region_grid(pack_region)
     g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
     g_pack = grid(case.pack_country)
@@ -251,7 +255,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                      + glider_mass * p["parts_gwp"])
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
-    pack_legs = _pack_legs(ctx, battery, pack.mass_kg, rows, asm_row)
+    pack_legs = _pack_legs(ctx, pack.mass_kg, case)
     out["logistics"] = pack_legs + car_leg(ctx, battery, case)
     if parts is not None:
         parts["battery_logistics"] = pack_legs
@@ -284,28 +288,42 @@ def _leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray,
     return tonnes * (truck * (a != b) + ship * (region_a != region_b))
 
 
+def _routed(ctx: LcaContext, tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, ship: float) -> np.ndarray:
+    """A leg between places (site ids or country codes) [kg CO2e]: tonnes x (road km x truck + sea km
+    x ``ship``) [kg CO2e/(t km)], routed by :mod:`evchain.sites.routes`."""
+    from evchain.sites.routes import legs_km
+
+    road, sea = legs_km(ctx.data, a, b)
+    return tonnes * (road * ctx.parameters["truck_gwp"] + sea * ship)
+
+
 def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarray:
-    """The car's own leg from its plant to its market [kg CO2e] (the rest of logistics moves the pack)."""
+    """The car's own leg from its plant to its market [kg CO2e] (the rest of logistics moves the pack):
+    routed to the market country's capital; for a market that is no country of the data (the EU),
+    a typical truck leg between countries and a car-carrier crossing between regions."""
     p = ctx.parameters
-    car_region = battery.countries.region[_country_rows(battery, case.assembly_country)]
-    return _leg(case.curb_mass_kg / 1000.0, ids(case.assembly_country), ids(case.use_country), car_region,
-                _market_region(battery, case.use_country), p["continental_road_km"] * p["road_detour"] * p["truck_gwp"],
-                p["intercontinental_sea_km"] * p["roro_gwp"])
+    car_t = case.curb_mass_kg / 1000.0
+    countries = battery.countries.codes
+    known = map_values(case.use_country, lambda c: c in countries, bool)
+    out = np.zeros(car_t.shape)
+    if known.any():
+        routed = _routed(ctx, car_t, case.assembly_site, where(known, case.use_country, case.assembly_country),
+                         p["roro_gwp"])
+        out = np.where(known, routed, out)
+    if not known.all():
+        car_region = battery.countries.region[_country_rows(battery, case.assembly_country)]
+        typical = _leg(car_t, ids(case.assembly_country), ids(case.use_country), car_region,
+                       _market_region(battery, case.use_country),
+                       p["continental_road_km"] * p["road_detour"] * p["truck_gwp"],
+                       p["intercontinental_sea_km"] * p["roro_gwp"])
+        out = np.where(known, out, typical)
+    return out
 
 
-def _pack_legs(ctx: LcaContext, battery: bm.BatteryContext, pack_kg: np.ndarray, rows: bm.Rows,
-               asm_row: np.ndarray) -> np.ndarray:
-    """Transport of the pack: cell plant -> pack plant -> car plant [kg CO2e].
-
-    A leg between two countries is trucked a typical continental distance (none inside
-    one country); a leg between regions adds a sea crossing (containers for packs, car
-    carriers for cars, see :func:`car_leg`). Issue 5 replaces this with routed legs between sites.
-    """
-    p = ctx.parameters
-    region = battery.countries.region
-    truck = p["continental_road_km"] * p["road_detour"] * p["truck_gwp"]
-    container = p["intercontinental_sea_km"] * p["ship_gwp"]
+def _pack_legs(ctx: LcaContext, pack_kg: np.ndarray, case: Case) -> np.ndarray:
+    """Transport of the pack: cell plant -> pack plant -> car plant [kg CO2e], routed between the
+    sites (by road on one continent, by container ship between continents)."""
+    ship = ctx.parameters["ship_gwp"]
     pack_t = pack_kg / 1000.0
-    return (_leg(pack_t, rows.cell_country, rows.pack_country, region[rows.cell_country], region[rows.pack_country],
-                 truck, container)
-            + _leg(pack_t, rows.pack_country, asm_row, region[rows.pack_country], region[asm_row], truck, container))
+    return (_routed(ctx, pack_t, case.cell_site, case.pack_site, ship)
+            + _routed(ctx, pack_t, case.pack_site, case.assembly_site, ship))

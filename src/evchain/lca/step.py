@@ -209,6 +209,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         materials_region=subset(ctx_cols["materials_region"], idx),
         materials_country=map_values(subset(ctx_cols["materials_site"], idx),
                                      lambda s: site_country(data, s) if s is not None else ""),
+        materials_site=subset(ctx_cols["materials_site"], idx),
+        cell_site=subset(b["cell_site"], idx), pack_site=subset(b["pack_site"], idx),
+        assembly_site=subset(ctx_cols["assembly_site"], idx),
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}

@@ -10,7 +10,8 @@ Per car [EUR] (``vehicle_cost.csv``, ``sites.csv``, ``countries.csv``, ``trade.c
     capital    K x CRF(i, n) / u                                 plant investment per car of capacity
     overhead   o x (labour + energy + capital)
     scrap      s x (parts + battery)
-    logistics  sea freight from overseas, else a truck leg (t x km x EUR/(t km))
+    logistics  routed legs to the market (sites/routes.py): t x road km x EUR/(t km), plus the
+               China-Europe ro-ro freight per car scaled by the sea distance
     duties     customs value x (EU duty + countervailing duty on Chinese BEVs), zero inside
                the EU and for customs-union or association partners (Türkiye, Morocco)
 
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evchain.arrays import factorize, ids, map_values
+from evchain.arrays import factorize, ids, map_values, where
 from evchain.battery.cost import capital_recovery_factor
 from evchain.data.registry import DataSet
 
@@ -80,14 +81,7 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     for name in MANUFACTURING[1:]:
         manufacturing += out[name]
 
-    def continent(code: str) -> str:
-        return str(countries[code].meta.get("continent", "")) if code in countries else ""
-
-    overseas = map_values(x.plant_country, lambda c: continent(c) not in ("europe", "africa"), bool)
-    truck = x.mass_kg / 1000.0 * data.parameter("continental_road_km") * data.parameter("road_detour") \
-        * car.value("truck_freight")
-    same = ids(x.plant_country) == ids(x.market_country)
-    out["logistics"] = np.where(overseas, car.value("sea_freight"), np.where(same, 0.0, truck))
+    out["logistics"] = _logistics(data, x, car.value("truck_freight"), car.value("sea_freight"))
     in_eu = map_values(x.plant_country, lambda c: bool(countries[c].meta.get("eu", False)) if c in countries
                        else False, bool)
     free = in_eu | map_values(x.plant_country, lambda c: c in EU_FREE, bool)
@@ -103,6 +97,32 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
     result["plant_hours"] = hours
     result["plant_labour"] = hours * plant_wage  # the plant's own labour per car assembled [EUR]
     return result
+
+
+def _logistics(data: DataSet, x: CarCostInputs, truck_freight: float, sea_freight: float) -> np.ndarray:
+    """The car's trip from its plant to its market [EUR]: routed legs (:mod:`evchain.sites.routes`),
+    trucked at ``truck_freight`` [EUR/(t km)] and shipped at ``sea_freight`` per car for the
+    China-Europe crossing (``intercontinental_sea_km``), in proportion to the sea distance. A market
+    that is no country of the data (the EU) takes a typical truck leg between countries and the
+    whole crossing from overseas plants."""
+    from evchain.sites.routes import legs_km
+
+    countries = data.table("countries")
+    tonnes = x.mass_kg / 1000.0
+    known = map_values(x.market_country, lambda c: c in countries, bool)
+    road, sea = legs_km(data, x.plant_site, where(known, x.market_country, x.plant_country))
+    routed = tonnes * road * truck_freight + sea_freight * sea / data.parameter("intercontinental_sea_km")
+    if known.all():
+        return routed
+
+    def continent(code: str) -> str:
+        return str(countries[code].meta.get("continent", "")) if code in countries else ""
+
+    overseas = map_values(x.plant_country, lambda c: continent(c) not in ("europe", "africa"), bool)
+    truck = tonnes * data.parameter("continental_road_km") * data.parameter("road_detour") * truck_freight
+    same = ids(x.plant_country) == ids(x.market_country)
+    typical = np.where(overseas, sea_freight, np.where(same, 0.0, truck))
+    return np.where(known, routed, typical)
 
 
 def value_added(data: DataSet, x: CarCostInputs, cost: dict[str, np.ndarray]

@@ -1,0 +1,91 @@
+"""Legs between places, by mode: road as great-circle × detour, sea from data.
+
+A place is a site id (its coordinates in ``sites.csv``) or a country code (its capital,
+``countries.csv``). Between two places on one continent the leg is trucked::
+
+    road_km = d_gc(a, b) x f_detour          (d_gc: haversine on a 6,371 km sphere;
+                                              f_detour: ``road_detour``, GLEC)
+
+Between continents it crosses the sea: the distance of the countries' pair in
+``sea_routes.csv`` (Ecobalyse's centroid-to-centroid sea lanes; a country and a continent
+for the countries of that continent without a pair of their own), else the typical
+``intercontinental_sea_km``. The sea figure runs between the countries' centroids, so no
+road legs to and from the ports are added.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from evchain.arrays import factorize
+from evchain.battery.choice import site_country
+from evchain.data.registry import DataSet
+
+#: Earth's mean radius [km].
+EARTH_RADIUS_KM = 6371.0
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance [km] (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def point(data: DataSet, place: str) -> tuple[float, float] | None:
+    """Coordinates of a site, else of its country's capital; ``None`` if neither is known."""
+    for table, key in (("sites", place), ("countries", site_country(data, place))):
+        record = data.table(table).get(key)
+        if record is not None and {"latitude", "longitude"} <= record.values.keys():
+            return record.value("latitude"), record.value("longitude")
+    return None
+
+
+#: Legs computed, by data set and pair of places.
+_LEGS: dict[tuple[int, str, str, str], tuple[float, float]] = {}
+
+
+def leg_km(data: DataSet, a: str, b: str) -> tuple[float, float]:
+    """``(road_km, sea_km)`` of the leg from place ``a`` to place ``b`` (module docstring)."""
+    a, b = min(a, b), max(a, b)
+    key = (id(data), data.version, a, b)
+    if key not in _LEGS:
+        _LEGS[key] = _leg_km(data, a, b)
+    return _LEGS[key]
+
+
+def _leg_km(data: DataSet, a: str, b: str) -> tuple[float, float]:
+    countries = data.table("countries")
+    ca, cb = site_country(data, a), site_country(data, b)
+
+    def continent(code: str) -> str:
+        record = countries.get(code)
+        return str(record.meta.get("continent", "")) if record is not None else ""
+
+    if ca == cb or continent(ca) == continent(cb) != "":
+        pa, pb = point(data, a), point(data, b)
+        if pa is None or pb is None:
+            return (0.0, 0.0) if ca == cb else (data.parameter("continental_road_km") * data.parameter("road_detour"),
+                                                 0.0)
+        return great_circle_km(*pa, *pb) * data.parameter("road_detour"), 0.0
+    routes = data.table("sea_routes")
+    for key in ("-".join(sorted((ca, cb))), f"{ca}-{continent(cb)}", f"{cb}-{continent(ca)}"):
+        if key in routes:
+            return 0.0, routes[key].value("distance")
+    return 0.0, data.parameter("intercontinental_sea_km")
+
+
+def legs_km(data: DataSet, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`leg_km` of each pair of places, computed once per distinct pair [km]."""
+    ua, ca = factorize(a)
+    ub, cb = factorize(b)
+    pair = ca * len(ub) + cb
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    road = np.empty(distinct.size)
+    sea = np.empty(distinct.size)
+    for k, code in enumerate(distinct.tolist()):
+        road[k], sea[k] = leg_km(data, str(ua[code // len(ub)]), str(ub[code % len(ub)]))
+    return road.take(inverse), sea.take(inverse)
