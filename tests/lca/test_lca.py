@@ -231,3 +231,26 @@ def test_an_unknown_materials_site_gets_suggestions(tmp_path):
                     'battery = { materials_site = "umicore-nisa" }\n', encoding="utf-8")
     with pytest.raises(StudyError, match="did you mean 'umicore-nysa'"):
         load_study(path)
+
+
+def test_an_electric_drive_made_elsewhere_moves_its_footprint_leg_and_value(tmp_path):
+    """The R5's drive comes from Cléon by default (vehicles.toml); made in China it is made on China's
+    grid and materials, crosses the sea to Douai, and its parts' value is added in China (the cells'
+    materials already come from China by default)."""
+    text = '[study]\nname = "drive"\n'
+    for vid, site in (("cleon", None), ("china", "CN")):
+        line = f'motor_site = "{site}"\n' if site else ""
+        text += f'[[variants]]\nid = "{vid}"\nvehicle = "renault-5-etech-52"\nuse_country = "FR"\n{line}'
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+    home, away = cases["cleon"], cases["china"]
+    assert away["gwp_by_stage_kgco2e"]["powertrain"] > home["gwp_by_stage_kgco2e"]["powertrain"]
+    assert away["gwp_by_stage_kgco2e"]["logistics"] > home["gwp_by_stage_kgco2e"]["logistics"]
+    china_more = away["value_added_by_country_eur"]["CN"] - home["value_added_by_country_eur"]["CN"]
+    france_less = home["value_added_by_country_eur"]["FR"] - away["value_added_by_country_eur"]["FR"]
+    assert china_more > 0.0 and china_more == pytest.approx(france_less, rel=1e-9)  # moved, not created
+    assert away["eu_value_added_share"] < home["eu_value_added_share"]
+    # everything else about the car is unchanged
+    for stage in ("materials", "cell_making", "glider", "use"):
+        assert away["gwp_by_stage_kgco2e"][stage] == pytest.approx(home["gwp_by_stage_kgco2e"][stage], rel=1e-12)

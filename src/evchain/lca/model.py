@@ -7,7 +7,8 @@ in the production year [g/kWh], ``a_m`` and ``e_m`` a material's non-electric fo
     materials        Σ_parts m_p (a_p + e_p g_mat / 1000)           battery cells and pack parts
     cell_making      E (q_cell g_cell / 1000 + h_cell f_gas)        E: pack energy [kWh]
     pack_assembly    E q_pack g_pack / 1000
-    powertrain       Σ_m m_m (a_m + e_m g_asm / 1000) + m k_parts    motor, magnets, inverter, ...
+    powertrain       Σ_m m_m (a_m + e_m g_mot / 1000) + m k_parts    motor, magnets, inverter, ...
+                     (made where the study's motor_site says, by default the car plant)
     glider           Σ_m m_m (a_m + e_m g_asm / 1000) + m k_parts    body, chassis, interior
                      (k_parts: making parts from materials, per kg; Sullivan et al. 2012)
     vehicle_assembly q_veh g_asm / 1000 + h_veh f_gas
@@ -187,6 +188,8 @@ class Case:
     cell_site: np.ndarray  #: site ids or country codes of the cell plant, the pack plant and the car plant
     pack_site: np.ndarray
     assembly_site: np.ndarray
+    motor_site: np.ndarray  #: where the electric drive is made (site id or country code)
+    motor_country: np.ndarray
     cell_grid: np.ndarray  #: supplier-specific electricity of the cell plant [g/kWh]; NaN: the national mix
 
 
@@ -241,8 +244,11 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     inv = ctx.inventory
     kw, kind = case.motor_kw, case.wound_rotor
     powertrain_mass = powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
-    out["powertrain"] = (powertrain_sum(inv, ctx.material_a, kw, kind, asm_region)
-                         + powertrain_sum(inv, ctx.material_e, kw, kind, asm_region) * g_asm_mat / 1e3
+    # the electric drive: its materials in the region of the country where it is made, on that region's grid
+    motor_region = to_lca[countries.region[_country_rows(battery, case.motor_country)]]
+    g_motor_mat = region_grid(motor_region)
+    out["powertrain"] = (powertrain_sum(inv, ctx.material_a, kw, kind, motor_region)
+                         + powertrain_sum(inv, ctx.material_e, kw, kind, motor_region) * g_motor_mat / 1e3
                          + powertrain_mass * p["parts_gwp"])
     glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain_mass
     if np.any(glider_mass <= 0):
@@ -256,7 +262,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
     pack_legs = _pack_legs(ctx, pack.mass_kg, case)
-    out["logistics"] = pack_legs + car_leg(ctx, battery, case)
+    drive_leg = _routed(ctx, powertrain_mass / 1000.0, case.motor_site, case.assembly_site, p["ship_gwp"])
+    out["logistics"] = pack_legs + car_leg(ctx, battery, case) + drive_leg
     if parts is not None:
         parts["battery_logistics"] = pack_legs
     g_use = mean_intensity(g, g.row(case.use_country), case.year, years, extrapolate)

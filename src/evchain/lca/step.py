@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import BlockColumns, blocks, factorize, full, map_values, present, subset, where
+from evchain.arrays import BlockColumns, blocks, factorize, full, ids, map_values, present, subset, where
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
@@ -26,6 +26,8 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
         "energy_wall_kwh_per_100km": np.full(n, np.nan), "use_country": full(n, "EU"),
         "assembly_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("assembly_site", "FR")
                                     if v in data.vehicles else "FR"),
+        "motor_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("motor_site")
+                                 if v in data.vehicles else None),
         "recycling_route": full(n, "hydrometallurgical"), "second_life_share": np.zeros(n),
         "materials_region": full(n, "china"), "materials_site": full(n, None),
         "cell_electricity_intensity": np.full(n, np.nan),
@@ -116,6 +118,13 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
                       vehicle.value("electricity_per_vehicle"))
     cost = car_cost(data, x)
     va, labour = value_added(data, x, cost)
+    # the electric drive's parts are bought where it is made (booked to the plant's country by value_added)
+    drive = (powertrain_sum(lm.context(data, battery).inventory, np.ones(len(MATERIALS)), case.motor_kw,
+                            case.wound_rotor) * data.table("vehicle_cost")["car"].value("parts_per_kg"))
+    elsewhere = ids(case.motor_country) != ids(case.assembly_country)
+    if elsewhere.any():
+        add(va, case.motor_country, drive * elsewhere)
+        add(va, case.assembly_country, -drive * elsewhere)
     eu, france = shares(data, va)
     out: dict[str, Any] = {"manufacturing_cost_eur": cost["manufacturing"], "landed_cost_eur": cost["landed"],
                            "price_floor_eur": cost["price_floor"], "eu_value_added_share": eu,
@@ -195,6 +204,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
     vehicle_ids = subset(cases.vehicle, idx)
     given = subset(ctx_cols["energy_wall_kwh_per_100km"], idx)
     wall = np.where(np.isfinite(given), given, subset(energy["energy_wall_kwh_per_100km"], idx))
+    motor_given = subset(ctx_cols["motor_site"], idx) if "motor_site" in ctx_cols else None
+    asm_sites = subset(ctx_cols["assembly_site"], idx)
+    motor_sites = asm_sites if motor_given is None else where(present(motor_given), motor_given, asm_sites)
     case = lm.Case(
         year=subset(ctx_cols["year"], idx), lifetime_km=subset(ctx_cols["lifetime_km"], idx),
         use_country=subset(ctx_cols["use_country"], idx),
@@ -212,6 +224,7 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         materials_site=subset(ctx_cols["materials_site"], idx),
         cell_site=subset(b["cell_site"], idx), pack_site=subset(b["pack_site"], idx),
         assembly_site=subset(ctx_cols["assembly_site"], idx),
+        motor_site=motor_sites, motor_country=_codes(data, motor_sites),
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}

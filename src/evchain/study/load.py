@@ -183,12 +183,13 @@ def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: in
         out[key] = number
     if "year" in given:
         out["year"] = int(given.pop("year"))
-    for key in ("use_country", "assembly_site"):
+    for key in ("use_country", "assembly_site", "motor_site"):
         if key not in given:
             continue
         value = str(given.pop(key))
         try:
-            out[key] = check_site(data, value) if key == "assembly_site" else _check_country(data, value)
+            out[key] = check_site(data, value) if key in ("assembly_site", "motor_site") else \
+                _check_country(data, value)
         except DataError as exc:
             problems.append(f"{_where(path, text, loc(key))}: {exc}")
     if battery.get("materials_region") is not None:
