@@ -82,10 +82,10 @@ def legs_km(data: DataSet, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np
     """:func:`leg_km` of each pair of places, computed once per distinct pair [km]."""
     ua, ca = factorize(a)
     ub, cb = factorize(b)
-    pair = ca * len(ub) + cb
-    distinct, inverse = np.unique(pair, return_inverse=True)
-    road = np.empty(distinct.size)
-    sea = np.empty(distinct.size)
-    for k, code in enumerate(distinct.tolist()):
-        road[k], sea[k] = leg_km(data, str(ua[code // len(ub)]), str(ub[code % len(ub)]))
-    return road.take(inverse), sea.take(inverse)
+    pair = ca * len(ub) + cb  # a few places each: a small table of pairs, filled where used
+    used = np.flatnonzero(np.bincount(pair, minlength=len(ua) * len(ub)))
+    road = np.zeros(len(ua) * len(ub))
+    sea = np.zeros(len(ua) * len(ub))
+    for code in used.tolist():
+        road[code], sea[code] = leg_km(data, str(ua[code // len(ub)]), str(ub[code % len(ub)]))
+    return road.take(pair), sea.take(pair)
