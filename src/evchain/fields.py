@@ -110,6 +110,7 @@ PARAMETER_FIELDS: dict[str, Field] = _fields(
     Field("vehicle_lifetime_years", "year", 1.0, 40.0, "default years of use (sets the yearly distance)"),
     Field("default_year", "dimensionless", 1990.0, 2100.0, "default year a car is made"),
     Field("road_detour", "dimensionless", 1.0, 2.0, "road distance over great-circle distance"),
+    Field("rail_detour", "dimensionless", 1.0, 2.0, "rail distance over great-circle distance"),
     Field("continental_road_km", "km", 0.0, 10000.0, "typical truck leg between two countries of a region"),
     Field("intercontinental_sea_km", "km", 0.0, 40000.0, "sea leg between regions (Shanghai to Rotterdam)"),
     Field("feqc_per_year", "1/year", 1.0, 1000.0, "full equivalent cycles a year (EU CF rules, cars and vans)"),

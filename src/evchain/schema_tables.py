@@ -177,6 +177,7 @@ VEHICLE_COST_FIELDS: dict[str, Field] = _fields(
     Field("scrap_share", "dimensionless", 0.0, 0.5, "parts and cars scrapped"),
     Field("sea_freight", "EUR", 0.0, 10000.0, "car carrier freight per car, China to Europe"),
     Field("truck_freight", "EUR/(t*km)", 0.0, 2.0, "car transporter freight"),
+    Field("rail_freight", "EUR/(t*km)", 0.0, 2.0, "rail freight of finished cars (main leg)"),
     Field("price_floor_margin", "dimensionless", -0.5, 0.9, "margin over full cost below which a car is not sold"),
     Field("dealer_margin", "dimensionless", 0.0, 0.5, "dealer margin on the price"),
 )

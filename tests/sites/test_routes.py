@@ -78,3 +78,33 @@ def test_the_cars_freight_follows_its_route():
     road, _ = leg_km(DATA, "novo-mesto", "FR")
     assert logistics[3] == pytest.approx(1.3 * road * car.value("truck_freight"), rel=1e-12)
     assert logistics[2] == min(logistics) and logistics[1] == max(logistics)  # Douai nearest, Shiyan farthest
+
+
+def test_land_legs_by_rail_follow_its_detour_factor_and_rate(tmp_path):
+    import json
+
+    from evchain import evaluate, load_study
+    from evchain.errors import StudyError
+
+    text = '[study]\nname = "rail"\n'
+    for vid, mode in (("road", "road"), ("rail", "rail")):
+        text += (f'[[variants]]\nid = "{vid}"\nvehicle = "renault-5-etech-52"\nuse_country = "FR"\n'
+                 f'land_mode = "{mode}"\n')
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+    road, rail = cases["road"], cases["rail"]
+    transport = DATA.table("transport")
+    ratio = (DATA.parameter("rail_detour") * transport["rail"].value("factor")
+             / (DATA.parameter("road_detour") * transport["truck"].value("factor")))
+    # every leg of this car is on land (Cléon, Douai, Paris): emissions scale by the factors' ratio
+    assert rail["gwp_by_stage_kgco2e"]["logistics"] == pytest.approx(
+        road["gwp_by_stage_kgco2e"]["logistics"] * ratio, rel=1e-9)
+    car = DATA.table("vehicle_cost")["car"]
+    cost_ratio = (DATA.parameter("rail_detour") * car.value("rail_freight")
+                  / (DATA.parameter("road_detour") * car.value("truck_freight")))
+    assert rail["cost_by_category_eur"]["logistics"] == pytest.approx(
+        road["cost_by_category_eur"]["logistics"] * cost_ratio, rel=1e-9)
+    path.write_text(text.replace('land_mode = "rail"', 'land_mode = "barge"'), encoding="utf-8")
+    with pytest.raises(StudyError, match="land_mode"):
+        load_study(path)

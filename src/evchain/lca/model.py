@@ -146,8 +146,8 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
         return float(table[item].value(name))
 
     params = {n: data.parameter(n) for n in ("lifetime_km", "vehicle_lifetime_years", "default_year",
-                                             "driver_mass", "road_detour", "intercontinental_sea_km",
-                                             "continental_road_km")}
+                                             "driver_mass", "road_detour", "rail_detour",
+                                             "intercontinental_sea_km", "continental_road_km")}
     params.update(
         cell_electricity=table_value(processes, "cell-making", "electricity_per_kwh", "processes.csv"),
         cell_heat=table_value(processes, "cell-making", "heat_per_kwh", "processes.csv"),
@@ -158,6 +158,7 @@ def context(data: DataSet, battery: bm.BatteryContext) -> LcaContext:
         gas_gwp=table_value(fuels, "natural_gas", "total", "fuels.csv"),
         parts_gwp=table_value(processes, "parts-manufacturing", "gwp_per_kg", "processes.csv"),
         truck_gwp=table_value(transport, "truck", "factor", "transport.csv"),
+        rail_gwp=table_value(transport, "rail", "factor", "transport.csv"),
         ship_gwp=table_value(transport, "container-ship", "factor", "transport.csv"),
         roro_gwp=table_value(transport, "ro-ro-vessel", "factor", "transport.csv"),
     )
@@ -190,6 +191,7 @@ class Case:
     assembly_site: np.ndarray
     motor_site: np.ndarray  #: where the electric drive is made (site id or country code)
     motor_country: np.ndarray
+    by_rail: np.ndarray  #: bool: land legs by rail instead of road
     cell_grid: np.ndarray  #: supplier-specific electricity of the cell plant [g/kWh]; NaN: the national mix
 
 
@@ -225,7 +227,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
         g_mat = np.where(at_site, grid(site_codes), g_mat)
         materials_leg = at_site * _routed(ctx, pack.cell_mass_kg / 1000.0,
                                           where(at_site, case.materials_site, case.cell_site), case.cell_site,
-                                          p["ship_gwp"])
+                                          p["ship_gwp"], case.by_rail)
     g_part = region_grid(pack_region)
     g_cell = np.where(np.isfinite(case.cell_grid), case.cell_grid, grid(case.cell_country))
     g_pack = grid(case.pack_country)
@@ -262,7 +264,8 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     out["vehicle_assembly"] = (p["vehicle_assembly_electricity"] * g_asm / 1e3
                                + p["vehicle_assembly_heat"] * p["gas_gwp"])
     pack_legs = _pack_legs(ctx, pack.mass_kg, case)
-    drive_leg = _routed(ctx, powertrain_mass / 1000.0, case.motor_site, case.assembly_site, p["ship_gwp"])
+    drive_leg = _routed(ctx, powertrain_mass / 1000.0, case.motor_site, case.assembly_site, p["ship_gwp"],
+                        case.by_rail)
     out["logistics"] = pack_legs + car_leg(ctx, battery, case) + drive_leg
     if parts is not None:
         parts["battery_logistics"] = pack_legs
@@ -295,13 +298,19 @@ def _leg(tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, region_a: np.ndarray,
     return tonnes * (truck * (a != b) + ship * (region_a != region_b))
 
 
-def _routed(ctx: LcaContext, tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, ship: float) -> np.ndarray:
-    """A leg between places (site ids or country codes) [kg CO2e]: tonnes x (road km x truck + sea km
-    x ``ship``) [kg CO2e/(t km)], routed by :mod:`evchain.sites.routes`."""
+def _routed(ctx: LcaContext, tonnes: np.ndarray, a: np.ndarray, b: np.ndarray, ship: float,
+            by_rail: np.ndarray | None = None) -> np.ndarray:
+    """A leg between places (site ids or country codes) [kg CO2e]: tonnes x (land km x truck or rail
+    + sea km x ``ship``) [kg CO2e/(t km)], routed by :mod:`evchain.sites.routes`. By rail (``by_rail``)
+    the land distance is the great circle x ``rail_detour`` instead of ``road_detour``."""
     from evchain.sites.routes import legs_km
 
+    p = ctx.parameters
     road, sea = legs_km(ctx.data, a, b)
-    return tonnes * (road * ctx.parameters["truck_gwp"] + sea * ship)
+    land = road * p["truck_gwp"]
+    if by_rail is not None and by_rail.any():
+        land = np.where(by_rail, road * (p["rail_detour"] / p["road_detour"]) * p["rail_gwp"], land)
+    return tonnes * (land + sea * ship)
 
 
 def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarray:
@@ -315,7 +324,7 @@ def car_leg(ctx: LcaContext, battery: bm.BatteryContext, case: Case) -> np.ndarr
     out = np.zeros(car_t.shape)
     if known.any():
         routed = _routed(ctx, car_t, case.assembly_site, where(known, case.use_country, case.assembly_country),
-                         p["roro_gwp"])
+                         p["roro_gwp"], case.by_rail)
         out = np.where(known, routed, out)
     if not known.all():
         car_region = battery.countries.region[_country_rows(battery, case.assembly_country)]
@@ -332,5 +341,5 @@ def _pack_legs(ctx: LcaContext, pack_kg: np.ndarray, case: Case) -> np.ndarray:
     sites (by road on one continent, by container ship between continents)."""
     ship = ctx.parameters["ship_gwp"]
     pack_t = pack_kg / 1000.0
-    return (_routed(ctx, pack_t, case.cell_site, case.pack_site, ship)
-            + _routed(ctx, pack_t, case.pack_site, case.assembly_site, ship))
+    return (_routed(ctx, pack_t, case.cell_site, case.pack_site, ship, case.by_rail)
+            + _routed(ctx, pack_t, case.pack_site, case.assembly_site, ship, case.by_rail))

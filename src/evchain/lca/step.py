@@ -29,6 +29,7 @@ def default_context(cases: CaseTable, data: DataSet) -> dict[str, np.ndarray]:
         "motor_site": map_values(cases.vehicle, lambda v: data.vehicles[v].meta.get("motor_site")
                                  if v in data.vehicles else None),
         "recycling_route": full(n, "hydrometallurgical"), "second_life_share": np.zeros(n),
+        "land_mode": full(n, "road"),
         "materials_region": full(n, "china"), "materials_site": full(n, None),
         "cell_electricity_intensity": np.full(n, np.nan),
         **{f"recycled_{e}": np.full(n, np.nan) for e in ("Co", "Li", "Ni")},
@@ -115,7 +116,7 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     x = CarCostInputs(subset(sites, idx), case.assembly_country, case.use_country,
                       case.curb_mass_kg - data.parameter("driver_mass") - pack.mass_kg,
                       case.curb_mass_kg - data.parameter("driver_mass"), costs["pack"] * kwh, added, hours, measures,
-                      vehicle.value("electricity_per_vehicle"))
+                      vehicle.value("electricity_per_vehicle"), case.by_rail)
     cost = car_cost(data, x)
     va, labour = value_added(data, x, cost)
     # the electric drive's parts are bought where it is made (booked to the plant's country by value_added)
@@ -225,6 +226,8 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         cell_site=subset(b["cell_site"], idx), pack_site=subset(b["pack_site"], idx),
         assembly_site=subset(ctx_cols["assembly_site"], idx),
         motor_site=motor_sites, motor_country=_codes(data, motor_sites),
+        by_rail=map_values(subset(ctx_cols["land_mode"], idx), lambda m: m == "rail", bool)
+        if "land_mode" in ctx_cols else np.zeros(idx.size, dtype=bool),
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}

@@ -43,13 +43,14 @@ from evchain.study.cases import CaseTable, cases_from_arrays
 
 #: Battery inputs a sweep may give; ``target_range`` [km] sizes the pack for that range.
 BATTERY_INPUTS = ("cell", "architecture", "cell_site", "pack_site", "target_range")
-#: Life-cycle inputs a sweep may give (numbers, except the ids of the first six).
+#: Life-cycle inputs a sweep may give (numbers, except the ids of the first seven).
 CONTEXT_INPUTS = ("use_country", "assembly_site", "motor_site", "recycling_route", "materials_region", "materials_site",
-                  "year",
+                  "land_mode", "year",
                   "lifetime_km",
                   "energy_wall_kwh_per_100km", "second_life_share", "cell_electricity_intensity", "recycled_Co",
                   "recycled_Li", "recycled_Ni")
-_CONTEXT_IDS = ("use_country", "assembly_site", "motor_site", "recycling_route", "materials_region", "materials_site")
+_CONTEXT_IDS = ("use_country", "assembly_site", "motor_site", "recycling_route", "materials_region", "materials_site",
+                "land_mode")
 #: Bounds of the numeric inputs (as in study files), with their units.
 _BOUNDS = {"year": (1990.0, 2100.0, ""), "lifetime_km": (1_000.0, 2_000_000.0, "km"),
            "energy_wall_kwh_per_100km": (3.0, 80.0, "kWh/100 km"), "second_life_share": (0.0, 1.0, ""),
@@ -121,7 +122,8 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
     ctx = default_context(cases, data)
     known: dict[str, set[str]] = {"use_country": set(build_grids(data).countries),
              "assembly_site": sites, "motor_site": sites, "recycling_route": set(data.table("eol_routes")),
-             "materials_region": {"china", "europe", "world"}, "materials_site": sites}
+             "materials_region": {"china", "europe", "world"}, "materials_site": sites,
+             "land_mode": {"road", "rail"}}
     for key, value in context.items():
         ctx[key] = (_ids(value, n, f"context.{key}", known[key]) if key in _CONTEXT_IDS
                     else _numbers(value, n, f"context.{key}", _BOUNDS[key]))

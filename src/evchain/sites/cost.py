@@ -10,8 +10,9 @@ Per car [EUR] (``vehicle_cost.csv``, ``sites.csv``, ``countries.csv``, ``trade.c
     capital    K x CRF(i, n) / u                                 plant investment per car of capacity
     overhead   o x (labour + energy + capital)
     scrap      s x (parts + battery)
-    logistics  routed legs to the market (sites/routes.py): t x road km x EUR/(t km), plus the
-               China-Europe ro-ro freight per car scaled by the sea distance
+    logistics  routed legs to the market (sites/routes.py): t x road km x EUR/(t km) (by rail:
+               its detour and rate), plus the China-Europe ro-ro freight per car scaled by the
+               sea distance
     duties     customs value x (EU duty + countervailing duty on Chinese BEVs), zero inside
                the EU and for customs-union or association partners (Türkiye, Morocco)
 
@@ -54,6 +55,7 @@ class CarCostInputs:
     battery_hours: dict[str, np.ndarray]  #: country code -> h per car
     cvd_measure: np.ndarray  #: trade.csv measure of the maker's countervailing duty ('' for none)
     vehicle_electricity_kwh: float  #: electricity per car assembled [kWh]
+    by_rail: np.ndarray | None = None  #: bool: the car's land leg by rail instead of road
 
 
 def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
@@ -82,6 +84,10 @@ def car_cost(data: DataSet, x: CarCostInputs) -> dict[str, np.ndarray]:
         manufacturing += out[name]
 
     out["logistics"] = _logistics(data, x, car.value("truck_freight"), car.value("sea_freight"))
+    if x.by_rail is not None and x.by_rail.any():  # the land leg by rail: its own distance and rate
+        rail = _logistics(data, x, car.value("rail_freight") * data.parameter("rail_detour")
+                          / data.parameter("road_detour"), car.value("sea_freight"))
+        out["logistics"] = np.where(x.by_rail, rail, out["logistics"])
     in_eu = map_values(x.plant_country, lambda c: bool(countries[c].meta.get("eu", False)) if c in countries
                        else False, bool)
     free = in_eu | map_values(x.plant_country, lambda c: c in EU_FREE, bool)

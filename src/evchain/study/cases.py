@@ -104,6 +104,7 @@ def _context_columns(study: Study) -> dict[str, np.ndarray]:
         "motor_site": np.array([c.get("motor_site") or veh.meta.get("motor_site") for c, veh in
                                 zip(contexts, vehicles, strict=True)], dtype=object),
         "recycling_route": np.array([c.get("recycling_route", default_route) for c in contexts], dtype=object),
+        "land_mode": np.array([c.get("land_mode", "road") for c in contexts], dtype=object),
         "second_life_share": np.array([c.get("second_life_share", 0.0) for c in contexts]),
         "materials_region": np.array([c.get("materials_region", "china") for c in contexts], dtype=object),
         "materials_site": np.array([c.get("materials_site") for c in contexts], dtype=object),

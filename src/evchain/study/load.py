@@ -183,6 +183,8 @@ def _context(given: dict[str, Any], battery: dict[str, Any], variant: Any, i: in
         out[key] = number
     if "year" in given:
         out["year"] = int(given.pop("year"))
+    if given.get("land_mode") is not None:
+        out["land_mode"] = str(given.pop("land_mode"))
     for key in ("use_country", "assembly_site", "motor_site"):
         if key not in given:
             continue

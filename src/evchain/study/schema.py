@@ -97,6 +97,8 @@ Overrides = create_model(  # type: ignore[call-overload]
     year=(int | None, Field(default=None, ge=1990, le=2100, description="year the car is made (use starts then)")),
     lifetime_km=(Quantity | None, Field(default=None, description="distance over the car's life, e.g. '200,000 km'")),
     assembly_site=(str | None, Field(default=None, description="vehicle plant: site id or country code")),
+    land_mode=(str | None, Field(default=None, pattern=r"^(road|rail)$",
+                                 description="land legs by road (default) or rail")),
     motor_site=(str | None, Field(default=None, description="where the electric drive (motor, inverter, reducer) "
                                   "is made: site id or country code; default the vehicle's, else its plant")),
     energy_wall_kwh_per_100km=(Quantity | None, Field(
