@@ -52,10 +52,12 @@ COUNTRY_FIELDS: dict[str, Field] = _fields(
     Field("electricity_price", "EUR/kWh", 0.005, 1.0, "industrial electricity price, excluding VAT"),
     Field("latitude", "dimensionless", -90.0, 90.0, "the country's point for legs: its capital [degrees north]"),
     Field("longitude", "dimensionless", -180.0, 180.0, "the country's point for legs: its capital [degrees east]"),
+    Field("port_latitude", "dimensionless", -90.0, 90.0, "the country's main port for sea legs [degrees north]"),
+    Field("port_longitude", "dimensionless", -180.0, 180.0, "the country's main port for sea legs [degrees east]"),
 )
 
 SEA_ROUTE_FIELDS: dict[str, Field] = _fields(
-    Field("distance", "km", 100.0, 40000.0, "sea distance between two countries (or a country and a continent)"),
+    Field("distance", "km", 100.0, 40000.0, "sea distance between two countries' main ports"),
 )
 
 REGION_FIELDS: dict[str, Field] = _fields(

@@ -25,14 +25,33 @@ def test_a_leg_on_one_continent_is_trucked_over_the_great_circle_times_the_detou
     assert leg_km(DATA, "douai", "catl-debrecen") == (road, sea)  # either way round
 
 
-def test_a_leg_between_continents_crosses_the_sea_of_the_data():
+def test_a_leg_between_continents_runs_through_the_ports():
+    from evchain.sites.routes import point, port
+
     routes = DATA.table("sea_routes")
-    assert leg_km(DATA, "shiyan", "FR") == (0.0, routes["CN-FR"].value("distance"))
-    assert leg_km(DATA, "tangier", "FR") == (0.0, routes["FR-MA"].value("distance"))
-    # a European country without a pair of its own: the continent's figure
-    assert leg_km(DATA, "CN", "PL") == (0.0, routes["CN-europe"].value("distance"))
-    # no figure at all: the typical crossing
-    assert leg_km(DATA, "JP", "PL") == (0.0, DATA.parameter("intercontinental_sea_km"))
+    detour = DATA.parameter("road_detour")
+    road, sea = leg_km(DATA, "shiyan", "FR")
+    assert sea == routes["CN-FR"].value("distance")
+    to_port = great_circle_km(*point(DATA, "shiyan"), *port(DATA, "CN")) * detour
+    from_port = great_circle_km(*port(DATA, "FR"), *point(DATA, "FR")) * detour
+    assert road == pytest.approx(to_port + from_port, rel=1e-12)
+    assert leg_km(DATA, "tangier", "FR")[1] == routes["FR-MA"].value("distance")
+
+
+def test_computed_sea_distances_match_the_published_ones():
+    """searoute's port-to-port distances against Rodrigue's Shanghai-Rotterdam (10,600 nm) and Chosun
+    Biz's Busan-Rotterdam (about 22,000 km): within 10 % (the Busan figure is 'approximately')."""
+    import csv
+    from pathlib import Path
+
+    from evchain.data.registry import SHIPPED
+
+    with (Path(SHIPPED) / "published_sea_distances.csv").open(newline="", encoding="utf-8") as handle:
+        published = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    assert len(published) >= 2
+    routes = DATA.table("sea_routes")
+    for row in published:
+        assert routes[row["route"]].value("distance") == pytest.approx(float(row["value"]), rel=0.10), row["route"]
 
 
 def test_legs_of_arrays_equal_legs_one_by_one():
@@ -72,11 +91,10 @@ def test_the_cars_freight_follows_its_route():
     logistics = car_cost(DATA, x)["logistics"]
     car = DATA.table("vehicle_cost")["car"]
     per_km_at_sea = car.value("sea_freight") / DATA.parameter("intercontinental_sea_km")
-    routes = DATA.table("sea_routes")
-    assert logistics[0] == pytest.approx(per_km_at_sea * routes["FR-MA"].value("distance"), rel=1e-12)
-    assert logistics[1] == pytest.approx(per_km_at_sea * routes["CN-FR"].value("distance"), rel=1e-12)
-    road, _ = leg_km(DATA, "novo-mesto", "FR")
-    assert logistics[3] == pytest.approx(1.3 * road * car.value("truck_freight"), rel=1e-12)
+    for i in range(n):  # t x land km x truck rate + the crossing's share of the ro-ro freight
+        road, sea = leg_km(DATA, sites[i], "FR")
+        assert logistics[i] == pytest.approx(1.3 * road * car.value("truck_freight") + per_km_at_sea * sea,
+                                             rel=1e-12), sites[i]
     assert logistics[2] == min(logistics) and logistics[1] == max(logistics)  # Douai nearest, Shiyan farthest
 
 

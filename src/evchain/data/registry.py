@@ -491,7 +491,7 @@ def source_keys(source: str) -> list[str]:
 
 #: Published figures kept for validation only (never model inputs): their sources must exist.
 REFERENCE_FILES = ("published_packs.csv", "price_surveys.csv", "metal_intensity.csv", "published_eligibility.csv",
-                   "published_battery_shares.csv", "published_labour_costs.csv")
+                   "published_battery_shares.csv", "published_labour_costs.csv", "published_sea_distances.csv")
 
 
 def _reference_sources(folders: Sequence[Path], sources: dict[str, Any], problems: _Problems) -> list[str]:

@@ -1,4 +1,4 @@
-"""Legs between places, by mode: road as great-circle × detour, sea from data.
+"""Legs between places, by mode: road as great-circle × detour, sea between ports from data.
 
 A place is a site id (its coordinates in ``sites.csv``) or a country code (its capital,
 ``countries.csv``). Between two places on one continent the leg is trucked::
@@ -6,11 +6,11 @@ A place is a site id (its coordinates in ``sites.csv``) or a country code (its c
     road_km = d_gc(a, b) x f_detour          (d_gc: haversine on a 6,371 km sphere;
                                               f_detour: ``road_detour``, GLEC)
 
-Between continents it crosses the sea: the distance of the countries' pair in
-``sea_routes.csv`` (Ecobalyse's centroid-to-centroid sea lanes; a country and a continent
-for the countries of that continent without a pair of their own), else the typical
-``intercontinental_sea_km``. The sea figure runs between the countries' centroids, so no
-road legs to and from the ports are added.
+Between continents it runs door to door through the countries' main ports (``port_latitude``
+and ``port_longitude`` of ``countries.csv``): a road leg to the export port, the sea distance
+between the two ports (``sea_routes.csv``, computed with the searoute package on Eurostat's
+maritime network and checked against published figures), a road leg from the import port.
+A pair with no sea distance takes the typical ``intercontinental_sea_km``.
 """
 
 from __future__ import annotations
@@ -60,22 +60,34 @@ def leg_km(data: DataSet, a: str, b: str) -> tuple[float, float]:
 def _leg_km(data: DataSet, a: str, b: str) -> tuple[float, float]:
     countries = data.table("countries")
     ca, cb = site_country(data, a), site_country(data, b)
+    detour = data.parameter("road_detour")
 
     def continent(code: str) -> str:
         record = countries.get(code)
         return str(record.meta.get("continent", "")) if record is not None else ""
 
+    def road(pa: tuple[float, float] | None, pb: tuple[float, float] | None) -> float | None:
+        return None if pa is None or pb is None else great_circle_km(*pa, *pb) * detour
+
     if ca == cb or continent(ca) == continent(cb) != "":
-        pa, pb = point(data, a), point(data, b)
-        if pa is None or pb is None:
-            return (0.0, 0.0) if ca == cb else (data.parameter("continental_road_km") * data.parameter("road_detour"),
-                                                 0.0)
-        return great_circle_km(*pa, *pb) * data.parameter("road_detour"), 0.0
+        by_road = road(point(data, a), point(data, b))
+        if by_road is not None:
+            return by_road, 0.0
+        return (0.0, 0.0) if ca == cb else (data.parameter("continental_road_km") * detour, 0.0)
     routes = data.table("sea_routes")
-    for key in ("-".join(sorted((ca, cb))), f"{ca}-{continent(cb)}", f"{cb}-{continent(ca)}"):
-        if key in routes:
-            return 0.0, routes[key].value("distance")
-    return 0.0, data.parameter("intercontinental_sea_km")
+    key = "-".join(sorted((ca, cb)))
+    sea = routes[key].value("distance") if key in routes else data.parameter("intercontinental_sea_km")
+    to_port = road(point(data, a), port(data, ca)) or 0.0
+    from_port = road(port(data, cb), point(data, b)) or 0.0
+    return to_port + from_port, sea
+
+
+def port(data: DataSet, country: str) -> tuple[float, float] | None:
+    """Coordinates of a country's main port for sea legs, if the data give one."""
+    record = data.table("countries").get(country)
+    if record is None or not {"port_latitude", "port_longitude"} <= record.values.keys():
+        return None
+    return record.value("port_latitude"), record.value("port_longitude")
 
 
 def legs_km(data: DataSet, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
