@@ -4,7 +4,7 @@ A case table holds ids (vehicle, cell, site, country) as object arrays. Mapping 
 through Python costs about a microsecond per case; factorising first (a few distinct values)
 and mapping the distinct values keeps a million cases to milliseconds. Factorisations are
 cached per array and carried to the arrays made from it (:func:`coded`, :func:`full`,
-:func:`map_values`, :func:`subset`, :func:`where`, :func:`concatenate`), so a column is hashed
+:func:`map_values`, :func:`subset`, :func:`where`), so a column is hashed
 at most once; an array whose codes are cached becomes read-only (copy it to change it).
 :func:`blocks` cuts a step's cases into read-only pieces whose subsets are remembered, and
 :class:`BlockColumns` writes the pieces' outputs into whole columns.
@@ -225,24 +225,6 @@ def present(values: np.ndarray) -> np.ndarray:
     if values.dtype != object:
         return np.ones(values.shape, dtype=bool)
     return map_values(values, lambda v: v is not None, bool)
-
-
-def concatenate(parts: Sequence[np.ndarray]) -> np.ndarray:
-    """Blocks of a column end to end; object blocks keep a known factorisation (their values
-    gathered once from the distinct values, with no hashing)."""
-    if not parts or parts[0].dtype != object:
-        return np.concatenate(parts) if parts else np.empty(0)
-    uniques: list[Any] = []
-    codes = []
-    for part in parts:
-        try:
-            u, c = factorize(part)
-        except TypeError:  # unhashable values (one dict per case): plain concatenation
-            return np.concatenate(parts)
-        codes.append(c + len(uniques))
-        uniques.extend(u)
-    all_codes = np.concatenate(codes)
-    return coded(uniques, all_codes) if all_codes.size >= _CACHE_FROM else np.concatenate(parts)
 
 
 class BlockColumns:

@@ -67,17 +67,6 @@ def test_a_subset_maps_only_the_values_it_holds():
     assert map_values(part, str.upper).tolist() == ["A", "B"] * 1000  # None is not among its values
 
 
-def test_blocks_of_a_column_join_with_their_factorisation():
-    from evchain.arrays import concatenate
-
-    parts = [coded(WORDS, np.arange(700) % 5), map_values(coded(WORDS, np.arange(600) % 3), str.lower)]
-    joined = concatenate(parts)
-    assert joined.tolist() == parts[0].tolist() + parts[1].tolist()
-    _check(joined)
-    numbers = concatenate([np.arange(3.0), np.arange(2.0)])
-    assert numbers.tolist() == [0.0, 1.0, 2.0, 0.0, 1.0]
-
-
 def test_block_columns_fill_what_the_blocks_cover_and_mark_the_rest_missing():
     from evchain.arrays import BlockColumns
 
