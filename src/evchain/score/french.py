@@ -30,6 +30,7 @@ import numpy as np
 from evchain.arrays import map_values
 from evchain.data.registry import DataSet
 from evchain.errors import DataError
+from evchain.sites.routes import great_circle_km
 
 COMPONENTS = ("steel", "aluminium", "other_materials", "battery", "manufacturing", "transport")
 
@@ -65,14 +66,6 @@ def factor(data: DataSet, country: str, field: str) -> float:
         if record is not None and field in record.values:
             return record.value(field)
     raise DataError(f"french_score_countries.csv has no {field} for {country!r} nor a default (ZZ)")
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance [km] on a sphere of the mean Earth radius (6,371 km; haversine)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return float(2 * 6371.0 * np.arcsin(np.sqrt(h)))
 
 
 def _road_to_port_km(data: DataSet, site: str, default_km: float) -> float:
