@@ -10,7 +10,7 @@ import sys
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -68,6 +68,19 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """evchain command line."""
 
 
+def _study_with_variant(study: Path, variant: str, data: list[Path] | None) -> tuple[Any, list[str]]:
+    """The loaded study and its variant ids; a clear error when ``variant`` is not one of them."""
+    from evchain.errors import StudyError, did_you_mean
+    from evchain.study.load import load_study
+
+    loaded = load_study(study, data or ())
+    ids = [v.id for v in loaded.variants]
+    if variant not in ids:
+        raise StudyError(f"{study}: no variant {variant!r}" + did_you_mean(variant, ids)
+                         + f"; variants: {', '.join(ids)}")
+    return loaded, ids
+
+
 @app.command()
 def run(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
         format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
@@ -110,16 +123,11 @@ def passport(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
     try:
         import json
 
-        from evchain.errors import StudyError, did_you_mean
+        from evchain.errors import StudyError
         from evchain.passport import build_passport, validate_passport
         from evchain.run.evaluate import evaluate
-        from evchain.study.load import load_study
 
-        loaded = load_study(study, data or ())
-        ids = [v.id for v in loaded.variants]
-        if variant not in ids:
-            raise StudyError(f"{study}: no variant {variant!r}" + did_you_mean(variant, ids)
-                             + f"; variants: {', '.join(ids)}")
+        loaded, ids = _study_with_variant(study, variant, data)
         spec = loaded.variants[ids.index(variant)]
         if spec.battery is None:
             raise StudyError(f"{study}: variant {variant!r} has no battery (its vehicle has no battery data and the "
@@ -204,16 +212,11 @@ def inventory(study: Annotated[Path, typer.Argument(help="study file (TOML)")],
         import json
 
         from evchain.battery.choice import site_country
-        from evchain.errors import StudyError, did_you_mean
+        from evchain.errors import StudyError
         from evchain.lca.export import brightway_datasets
         from evchain.run.evaluate import evaluate
-        from evchain.study.load import load_study
 
-        loaded = load_study(study, data or ())
-        ids = [v.id for v in loaded.variants]
-        if variant not in ids:
-            raise StudyError(f"{study}: no variant {variant!r}" + did_you_mean(variant, ids)
-                             + f"; variants: {', '.join(ids)}")
+        loaded, ids = _study_with_variant(study, variant, data)
         spec = loaded.variants[ids.index(variant)]
         case = evaluate(loaded).cases()[ids.index(variant)]
         if spec.battery is None or case.get("gwp_total_kgco2e") is None:
