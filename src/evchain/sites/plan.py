@@ -83,38 +83,33 @@ def _matrices(problem: PlanProblem, skip: frozenset[str] = frozenset()) -> Matri
     cost = np.array([o.landed_cost_eur for o in options for _ in years])
     a_eq, b_eq, eq_names, a_ub, b_ub, ub_names = [], [], [], [], [], []
 
-    def var(i: int, t: int) -> int:
-        return i * len(years) + t
+    def year_row(t: int, weights: list[float]) -> list[float]:
+        """Coefficients of year ``t``: each option's weight on its variable of that year."""
+        row = [0.0] * n
+        for i, w in enumerate(weights):
+            row[i * len(years) + t] = w
+        return row
 
     for programme, volumes in problem.demand.items():
+        weights = [1.0 if o.programme == programme else 0.0 for o in options]
         for t, year in enumerate(years):
-            row = [0.0] * n
-            for i, o in enumerate(options):
-                if o.programme == programme:
-                    row[var(i, t)] = 1.0
-            a_eq.append(row)
+            a_eq.append(year_row(t, weights))
             b_eq.append(volumes[t])
             eq_names.append(f"demand {programme} {year}")
     if "plant capacity" not in skip:
         for plant, capacity in problem.plant_capacity.items():
+            weights = [1.0 if o.plant == plant else 0.0 for o in options]
             for t, year in enumerate(years):
-                row = [0.0] * n
-                for i, o in enumerate(options):
-                    if o.plant == plant:
-                        row[var(i, t)] = 1.0
-                a_ub.append(row)
+                a_ub.append(year_row(t, weights))
                 b_ub.append(capacity)
                 ub_names.append(f"plant capacity {plant} {year} [cars]")
     if "cell capacity" not in skip:
         for plant, capacity in problem.cell_capacity_kwh.items():
             if not np.isfinite(capacity):
                 continue
+            weights = [o.pack_kwh if o.cell_plant == plant else 0.0 for o in options]
             for t, year in enumerate(years):
-                row = [0.0] * n
-                for i, o in enumerate(options):
-                    if o.cell_plant == plant:
-                        row[var(i, t)] = o.pack_kwh
-                a_ub.append(row)
+                a_ub.append(year_row(t, weights))
                 b_ub.append(capacity)
                 ub_names.append(f"cell capacity {plant} {year} [kWh]")
     if problem.carbon_cap_kg is not None and "carbon cap" not in skip:
