@@ -182,6 +182,7 @@ class Case:
     curb_mass_kg: np.ndarray
     motor_kw: np.ndarray
     wound_rotor: np.ndarray  #: bool: EESM, no magnets
+    powertrain_kg: np.ndarray  #: the electric drive and its parts (inventory.powertrain_sum) [kg]
     segment: np.ndarray
     materials_region: np.ndarray  #: where the cells' materials are made: china, europe or world
     materials_country: np.ndarray  #: the country of a named materials site ("" for none: the region applies)
@@ -245,7 +246,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     g_asm_mat = region_grid(asm_region)  # the car's materials: made in its plant's region
     inv = ctx.inventory
     kw, kind = case.motor_kw, case.wound_rotor
-    powertrain_mass = powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
+    powertrain_mass = case.powertrain_kg
     # the electric drive: its materials in the region of the country where it is made, on that region's grid
     motor_region = to_lca[countries.region[_country_rows(battery, case.motor_country)]]
     g_motor_mat = region_grid(motor_region)

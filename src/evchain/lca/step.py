@@ -48,7 +48,7 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
     inv = ctx.inventory
     kw, kind = case.motor_kw, case.wound_rotor
     no_battery = case.curb_mass_kg - data.parameter("driver_mass") - pack.mass_kg
-    glider_mass = no_battery - powertrain_sum(inv, np.ones(len(MATERIALS)), kw, kind)
+    glider_mass = no_battery - case.powertrain_kg
     seg = segment_row(inv, case.segment)
 
     def parts(material: str) -> np.ndarray:  # powertrain and glider [kg]
@@ -120,8 +120,7 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     cost = car_cost(data, x)
     va, labour = value_added(data, x, cost)
     # the electric drive's parts are bought where it is made (booked to the plant's country by value_added)
-    drive = (powertrain_sum(lm.context(data, battery).inventory, np.ones(len(MATERIALS)), case.motor_kw,
-                            case.wound_rotor) * data.table("vehicle_cost")["car"].value("parts_per_kg"))
+    drive = case.powertrain_kg * data.table("vehicle_cost")["car"].value("parts_per_kg")
     elsewhere = ids(case.motor_country) != ids(case.assembly_country)
     if elsewhere.any():
         add(va, case.motor_country, drive * elsewhere)
@@ -205,9 +204,11 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
     vehicle_ids = subset(cases.vehicle, idx)
     given = subset(ctx_cols["energy_wall_kwh_per_100km"], idx)
     wall = np.where(np.isfinite(given), given, subset(energy["energy_wall_kwh_per_100km"], idx))
-    motor_given = subset(ctx_cols["motor_site"], idx) if "motor_site" in ctx_cols else None
+    motor_given = subset(ctx_cols["motor_site"], idx)
     asm_sites = subset(ctx_cols["assembly_site"], idx)
-    motor_sites = asm_sites if motor_given is None else where(present(motor_given), motor_given, asm_sites)
+    motor_sites = where(present(motor_given), motor_given, asm_sites)
+    motor_kw = subset(cases.columns["motor_power"], idx)
+    wound_rotor = map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool)
     case = lm.Case(
         year=subset(ctx_cols["year"], idx), lifetime_km=subset(ctx_cols["lifetime_km"], idx),
         use_country=subset(ctx_cols["use_country"], idx),
@@ -215,8 +216,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         cell_country=_codes(data, subset(b["cell_site"], idx)),
         pack_country=_codes(data, subset(b["pack_site"], idx)),
         energy_wall_kwh_per_100km=wall, curb_mass_kg=subset(cases.columns["curb_mass"], idx),
-        motor_kw=subset(cases.columns["motor_power"], idx),
-        wound_rotor=map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool),
+        motor_kw=motor_kw, wound_rotor=wound_rotor,
+        powertrain_kg=powertrain_sum(lm.context(data, battery).inventory, np.ones(len(MATERIALS)), motor_kw,
+                                     wound_rotor),
         segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
                            if v in data.vehicles else "B"),
         materials_region=subset(ctx_cols["materials_region"], idx),
@@ -224,10 +226,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
                                      lambda s: site_country(data, s) if s is not None else ""),
         materials_site=subset(ctx_cols["materials_site"], idx),
         cell_site=subset(b["cell_site"], idx), pack_site=subset(b["pack_site"], idx),
-        assembly_site=subset(ctx_cols["assembly_site"], idx),
+        assembly_site=asm_sites,
         motor_site=motor_sites, motor_country=_codes(data, motor_sites),
-        by_rail=map_values(subset(ctx_cols["land_mode"], idx), lambda m: m == "rail", bool)
-        if "land_mode" in ctx_cols else np.zeros(idx.size, dtype=bool),
+        by_rail=map_values(subset(ctx_cols["land_mode"], idx), lambda m: m == "rail", bool),
         cell_grid=subset(ctx_cols["cell_electricity_intensity"], idx),
     )
     context = {k: subset(v, idx) for k, v in ctx_cols.items()}
