@@ -73,6 +73,8 @@ SITE_FIELDS: dict[str, Field] = _fields(
     Field("hours_per_vehicle", "h", 1.0, 200.0,
           "all-in plant hours per car: staff x hours a year / cars built (stamping, body, paint, assembly)"),
     Field("capacity_vehicles", "dimensionless", 0.0, 5e6, "vehicle production capacity [vehicles per year]"),
+    Field("vehicles_built", "dimensionless", 0.0, 5e6,
+          "vehicles built in the year that hours_per_vehicle describes [vehicles per year]"),
     Field("latitude", "dimensionless", -90.0, 90.0, "latitude [degrees north]"),
     Field("longitude", "dimensionless", -180.0, 180.0, "longitude [degrees east]"),
     Field("capacity_tonnes", "t", 0.0, 1e7, "material plant capacity (per year)"),
