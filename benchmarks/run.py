@@ -53,6 +53,27 @@ def wltc_throughput(n: int, repeat: int = 3) -> float:
     return n / best
 
 
+def wltc_regulated_throughput(n: int, repeat: int = 3) -> float:
+    """Simulations per second with ``cycle = "wltc"``: each car on the cycle the regulation gives
+    it (class, downscaling, capped speed), for random cars of 20-250 kW and 100-180 km/h, so
+    that many need their own downscaled or capped trace (the worst case for grouping)."""
+    from evchain.data.registry import load_data
+    from evchain.energy.model import energy_use
+    from evchain.study.cases import cases_from_arrays
+
+    data = load_data()
+    rng = np.random.default_rng(5)
+    cases = cases_from_arrays(data, n, "renault-5-etech-52", cycle="wltc", curb_mass=rng.uniform(900, 2200, n),
+                              motor_power=rng.uniform(20, 250, n), max_speed=rng.uniform(100, 180, n))
+    energy_use(cases.take(slice(0, 100)), data, phases=False)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        energy_use(cases, data, phases=False)
+        best = min(best, time.perf_counter() - start)
+    return n / best
+
+
 def batch_memory(n: int) -> dict[str, float]:
     """Peak memory of one batch beyond its inputs and outputs, per case."""
     from evchain.energy.model import energy_use
@@ -236,6 +257,7 @@ def main() -> None:
     n_batch = 100_000 if args.quick else 1_000_000
     figures: dict[str, float] = {"cores": float(os.cpu_count() or 1)}
     figures["wltc_simulations_per_s_one_core"] = wltc_throughput(n_speed)
+    figures["wltc_regulated_cycle_simulations_per_s_one_core"] = wltc_regulated_throughput(n_speed // 2)
     figures.update(batch_memory(n_batch))
     figures["battery_designs_with_cost_per_s_one_core"] = battery_designs_per_s(n_batch)
     n_closure = 20_000 if args.quick else 100_000

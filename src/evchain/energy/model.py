@@ -10,6 +10,11 @@ Outputs (arrays over cases):
     (charger × battery charging at ``ac_charge_power``).
 ``range_km``
     usable battery energy over terminal energy per km [km].
+``cycle_downscaling_factor``, ``cycle_capped_speed_kmh``
+    how the regulation adapted the WLTC to a car short of power or of top speed (cars whose
+    cycle is ``wltc``, the class chosen as the regulation does): the downscaling factor
+    (0: none) and the capped speed (NaN: none), UN GTR 15 Annex 1 paras 8 and 9
+    (:mod:`evchain.energy.wltp`). A cycle named by its id is driven as it is.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import numpy as np
 
 from evchain.data.registry import DataSet
 from evchain.energy import small
-from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, wltc_class
+from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, trace_kmh, wltc_class, wltc_variant
 from evchain.energy.small import SMALL_BATCH
 from evchain.energy.steps import hinge_curves, inverse_span
+from evchain.energy.wltp import downscale, downscaling_factor, required_power_kw
 from evchain.study.cases import CaseTable
 from evchain.vehicle.mass import cycle_mass, inertial_mass, wltp_payload
 
@@ -54,6 +60,42 @@ def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
     return cycles
 
 
+def wltp_adjustments(cases: CaseTable, data: DataSet, cycles: np.ndarray, test_mass_kg: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Downscaling factor [-] and capped speed [km/h] (NaN: none) of each case whose cycle was
+    chosen as the regulation does (``wltc``), from its road load, test mass, rated power and top
+    speed (UN GTR 15 Annex 1 paras 8 and 9); 0 and NaN for the others."""
+    f_dsc = np.zeros(cases.n)
+    v_cap = np.full(cases.n, np.nan)
+    auto = cases.cycle == "wltc"
+    if not np.any(auto):
+        return f_dsc, v_cap
+    c = cases.columns
+    g, rho = data.parameter("gravity"), data.parameter("air_density")
+    for cycle_id in sorted(set(cycles[auto].tolist())):
+        info = data.cycles[cycle_id]
+        members = np.flatnonzero(auto & (cycles == cycle_id))
+        kmh = trace_kmh(str(info.path))
+        d = info.downscale
+        if d:
+            ref = int(d["reference_s"])
+            v_ref, a_ref = kmh[ref], (kmh[ref + 1] - kmh[ref]) / 3.6  # [km/h], [m/s2] at 1 Hz
+            tm = test_mass_kg[members]
+            p_req = required_power_kw(v_ref, a_ref, tm * g * c["rolling_resistance"][members], np.zeros(members.size),
+                                      0.5 * rho * c["drag_coefficient"][members] * c["frontal_area"][members] / 3.6**2,
+                                      tm, data.parameter("wltp_downscale_inertia_factor"))
+            f_dsc[members] = downscaling_factor(p_req, c["motor_power"][members], d["r0"], d["a1"], d["b1"],
+                                                data.parameter("wltp_downscale_threshold"))
+        # a top speed below the (downscaled) cycle's caps it
+        top = np.full(members.size, float(kmh.max()))
+        for f in np.unique(f_dsc[members][f_dsc[members] > 0.0]).tolist():
+            top[f_dsc[members] == f] = downscale(kmh, int(d["start_s"]), int(d["tip_s"]), int(d["end_s"]), f).max()
+        vmax = np.round(c["max_speed"][members])  # declared in whole km/h (GTR 15 para 3.7.2)
+        capped = np.isfinite(vmax) & (vmax < top)
+        v_cap[members[capped]] = vmax[capped]
+    return f_dsc, v_cap
+
+
 def motor_curves(data: DataSet) -> tuple[tuple[np.ndarray, ...], dict[str, int]]:
     """All motor curves as the kernel's hinge arrays, and the index of each curve id."""
     names = sorted(data.motor_curves)
@@ -71,19 +113,22 @@ def _masses(cases: CaseTable, data: DataSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: np.ndarray,
-                   curves: tuple[np.ndarray, ...], mass: np.ndarray, m_inertial: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   curves: tuple[np.ndarray, ...], mass: np.ndarray, m_inertial: np.ndarray,
+                   compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the kernel for ``cases`` on one cycle (test and inertial masses [kg] given); energies in J.
 
     Batches of up to :data:`~evchain.energy.small.SMALL_BATCH` cars run through the numpy
     version of the equations (no numba import, no compiled-code load); larger ones through
-    the compiled kernel.
+    the compiled kernel; ``compiled`` forces the choice (a large table split over many cycles
+    runs its small groups compiled too).
     """
     c = cases.columns
     p_motor = c["motor_power"] * 1000.0
     p_regen = np.minimum(p_motor, c["battery_charge_power"] * 1000.0)
     simulate: Any
-    if cases.n <= SMALL_BATCH:
+    if compiled is None:
+        compiled = cases.n > SMALL_BATCH
+    if not compiled:
         simulate = small.simulate
     else:
         from evchain.energy import kernel
@@ -108,7 +153,8 @@ def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, 
     """Simulate one chunk of cases on one cycle and write its outputs at ``group``."""
     c = sub.columns
     terminal, chemical, flags = simulate_cycle(sub, cycle, data, curve_index, curves,
-                                               out["test_mass_kg"][group], m_inertial)
+                                               out["test_mass_kg"][group], m_inertial,
+                                               compiled=out["test_mass_kg"].size > SMALL_BATCH)
     dist_km = cycle.distance_km
     e_term = terminal.sum(axis=1) / J_PER_KWH
     e_chem = chemical.sum(axis=1) / J_PER_KWH
@@ -140,6 +186,20 @@ def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
     return list(index), codes
 
 
+def _variants(f_dsc: np.ndarray, v_cap: np.ndarray, index: np.ndarray
+              ) -> list[tuple[tuple[float, float], np.ndarray]]:
+    """``index`` split by distinct (downscaling factor, capped speed): one cycle each."""
+    if not np.any(f_dsc > 0.0) and not np.any(np.isfinite(v_cap)):
+        return [((0.0, float("nan")), index)]
+    keys, inverse = np.unique(np.stack([f_dsc, np.nan_to_num(v_cap, nan=-1.0)], axis=1), axis=0,
+                              return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(inverse, kind="stable")  # the cases of each key, in their order
+    groups = np.split(index[order], np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1])
+    return [((float(f), float(cap) if cap >= 0.0 else float("nan")), group)
+            for (f, cap), group in zip(keys.tolist(), groups, strict=True)]
+
+
 def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str, Any]:
     """Energy outputs of every case (see the module docstring); ``phases`` adds per-phase dicts."""
     n = cases.n
@@ -167,14 +227,19 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     eta_store = battery_charge_efficiency(c["ac_charge_power"] * 1000.0 * c["charger_efficiency"],
                                           c["battery_voltage"], c["battery_resistance"])
     eta_recharge = c["charger_efficiency"] * eta_store
+    f_dsc, v_cap = wltp_adjustments(cases, data, cycles, mass)
+    out["cycle_downscaling_factor"] = f_dsc
+    out["cycle_capped_speed_kmh"] = v_cap
     cycle_ids, cycle_codes = factorize(cycles)
     for code, cycle_id in enumerate(cycle_ids):
-        cycle = load_cycle(data, str(cycle_id))
-        members = np.flatnonzero(cycle_codes == code)
-        for first in range(0, members.shape[0], CHUNK):
-            group = members[first:first + CHUNK]  # bounded intermediates whatever n is
-            _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
-                  m_inertial[group], eta_recharge[group], by_phase_batt, by_phase_wall)
+        in_cycle = np.flatnonzero(cycle_codes == code)
+        for (f, cap), members in _variants(f_dsc[in_cycle], v_cap[in_cycle], in_cycle):
+            cycle = (wltc_variant(data, str(cycle_id), f, cap) if f > 0.0 or np.isfinite(cap)
+                     else load_cycle(data, str(cycle_id)))
+            for first in range(0, members.shape[0], CHUNK):
+                group = members[first:first + CHUNK]  # bounded intermediates whatever n is
+                _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
+                      m_inertial[group], eta_recharge[group], by_phase_batt, by_phase_wall)
     out["follows_cycle"] = out["trace_shortfall_s"] == 0
     if phases:
         out["energy_battery_kwh_per_100km_by_phase"] = by_phase_batt

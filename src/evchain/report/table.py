@@ -31,6 +31,17 @@ def _console() -> Console:
     return probe if probe.is_terminal else Console(width=140)
 
 
+def _cycle_label(case: dict[str, Any]) -> str:
+    """The cycle, with the regulation's downscaling (dsc) and capped speed (cap) when applied."""
+    label = str(case.get("cycle", "")).replace("wltc-class", "WLTC ")
+    f_dsc, cap = case.get("cycle_downscaling_factor"), case.get("cycle_capped_speed_kmh")
+    if isinstance(f_dsc, float) and f_dsc > 0.0:
+        label += f" dsc {f_dsc:.3f}"
+    if isinstance(cap, float) and cap == cap:  # not NaN
+        label += f" cap {cap:g}"
+    return label
+
+
 def print_table(results: Results, console: Console | None = None) -> None:
     """Print the main outputs of every case, then the provenance."""
     console = console or _console()
@@ -38,7 +49,7 @@ def print_table(results: Results, console: Console | None = None) -> None:
     for _, header in TABLE_COLUMNS:
         table.add_column(header, justify="left" if header in ("case", "cycle") else "right", no_wrap=True)
     for case in results.cases():
-        case["cycle"] = str(case.get("cycle", "")).replace("wltc-class", "WLTC ")
+        case["cycle"] = _cycle_label(case)
         table.add_row(*[_fmt(case.get(name)) for name, _ in TABLE_COLUMNS])
     console.print(table)
     if "pack_mass_kg" in results.columns:
