@@ -92,7 +92,7 @@ _LIST_FIELDS = {
               "cathode_active"),
     "pack_architectures": ("gravimetric_efficiency", "volumetric_efficiency", "hardware_cost", "assembly_hours"),
     "countries": ("labour_cost", "vehicle_labour_cost", "electricity_price"),
-    "sites": ("hours_per_vehicle", "capacity_vehicles", "capacity_gwh", "capacity_tonnes"),
+    "sites": ("hours_per_vehicle", "vehicles_built", "capacity_vehicles", "capacity_gwh", "capacity_tonnes"),
     "regions": ("cell_capex", "utilisation", "cell_yield", "margin", "cell_labour_hours"),
 }
 
