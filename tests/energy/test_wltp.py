@@ -131,3 +131,22 @@ def test_variant_phases_cover_the_trace_and_keep_their_names():
     assert "downscaled" in cycle.name and "capped" in cycle.name
     assert cycle.phase_distance_km().sum() == pytest.approx(cycle.distance_km)
     assert cycle.phase_distance_km()[:3] == pytest.approx(load_cycle(DATA, "wltc-class3b").phase_distance_km()[:3])
+
+
+def test_a_pack_sized_for_a_range_meets_it_on_the_cycle_its_own_mass_sets(tmp_path):
+    """The downscaling factor changes with the pack's mass; the range closure still lands on the target."""
+    import json
+
+    from evchain import evaluate, load_study
+
+    path = tmp_path / "spring.toml"
+    path.write_text('[study]\nname = "Spring for a range"\n' + "".join(
+        f'[[variants]]\nid = "r{km}"\nvehicle = "dacia-spring-45"\nbattery = {{ chemistry = "LFP", '
+        f'architecture = "cell-to-pack", target_range = "{km} km", cell_site = "CN", pack_site = "CN" }}\n'
+        for km in (200, 300)), encoding="utf-8")
+    cases = {c["id"]: c for c in json.loads(evaluate(load_study(path)).to_json())["cases"]}
+    for km in (200, 300):
+        assert cases[f"r{km}"]["range_km"] == pytest.approx(km, rel=1e-3)
+        assert cases[f"r{km}"]["cycle_downscaling_factor"] > 0.01
+    # a heavier pack needs more power: the cycle is downscaled further
+    assert cases["r300"]["cycle_downscaling_factor"] > cases["r200"]["cycle_downscaling_factor"]
