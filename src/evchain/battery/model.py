@@ -98,14 +98,18 @@ def cost(ctx: BatteryContext, r: Rows) -> dict[str, np.ndarray]:
                      ctx.cell_electricity, ctx.crf, ctx.overhead_share, ctx.warranty_share)
 
 
-def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, details: bool = True) -> dict[str, Any]:
+def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, details: bool = True,
+                    ids: bool = True) -> dict[str, Any]:
     """All battery outputs of the cases (module docstring). ``details`` adds the per-case
-    objects (cost by category, materials by element) the study outputs carry."""
+    objects (cost by category, materials by element) the study outputs carry; ``ids`` the
+    cell and architecture ids (a caller that has them as inputs skips them)."""
     pack = design(ctx, r, usable_kwh)
     costs = cost(ctx, r)
-    out: dict[str, Any] = {
-        "battery_cell": coded(ctx.lib.cells, r.cell),
-        "battery_architecture": coded(ctx.lib.architectures, r.architecture),
+    out: dict[str, Any] = {}
+    if ids:
+        out["battery_cell"] = coded(ctx.lib.cells, r.cell)
+        out["battery_architecture"] = coded(ctx.lib.architectures, r.architecture)
+    out.update({
         "pack_energy_kwh": pack.energy_kwh,
         "pack_usable_kwh": pack.usable_kwh,
         "pack_mass_kg": pack.mass_kg,
@@ -116,7 +120,7 @@ def battery_outputs(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray, detail
         "cell_cost_eur_per_kwh": costs["cell"],
         "pack_cost_eur_per_kwh": costs["pack"],
         "pack_cost_eur": costs["pack"] * pack.energy_kwh,
-    }
+    })
     if details:
         by_category = np.stack([costs[c] for c in PACK_CATEGORIES], axis=1)
         kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, ctx.lib.cell_kg_per_kwh, ctx.lib.part_kg_per_kg,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import BlockColumns, blocks, map_values, present, subset
+from evchain.arrays import BlockColumns, blocks, coded, present, subset
 from evchain.battery import model as bm
 from evchain.battery.closure import solve_range
 from evchain.data.registry import DataSet
@@ -38,7 +38,7 @@ def apply_battery(cases: CaseTable, data: DataSet, details: bool = True) -> tupl
     every = idx.size == cases.n
     writer = BlockColumns(cases.n, covered=every)
     for block in blocks(idx, CHUNK):
-        curb, usable, feasible, out = _block(cases, block, data, details)
+        curb, usable, feasible, out = _block(cases, block, data, details, ids=not every)
         columns["curb_mass"][block] = curb
         columns["battery_usable"][block] = usable
         feasible_all[block] = feasible
@@ -64,9 +64,10 @@ PASSED = {"battery_cell": "cell", "battery_architecture": "architecture", "cell_
 KEPT = ("battery_cell", "battery_architecture", "battery_chemistry", "cell_site", "pack_site")
 
 
-def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool
+def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool, ids: bool = True
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-    """New curb mass [kg], usable energy [kWh], feasibility and battery outputs of the cases at ``idx``."""
+    """New curb mass [kg], usable energy [kWh], feasibility and battery outputs of the cases at ``idx``
+    (``ids``: with the outputs that repeat the battery's inputs)."""
     b = cases.battery
     ctx = bm.context(data)
     r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
@@ -99,12 +100,12 @@ def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool
     heavy = new_curb > VEHICLE_FIELDS["curb_mass"].high
     feasible &= ~heavy
     usable[~feasible] = np.nan
-    out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details)
-    cells = data.table("cells")
-    ids = out["battery_cell"]
-    out["battery_chemistry"] = map_values(ids, lambda c: cells[c].meta["chemistry"])
-    out["nominal_voltage_v"] = map_values(ids, lambda c: cells[c].value("nominal_voltage"), np.float64)
-    out["cycle_life"] = map_values(ids, lambda c: cells[c].value("cycle_life"), np.float64)
-    out["cell_site"] = subset(b["cell_site"], idx)
-    out["pack_site"] = subset(b["pack_site"], idx)
+    out = bm.battery_outputs(ctx, r, np.where(feasible, usable, np.nan), details=details, ids=ids)
+    cells = [data.table("cells")[c] for c in ctx.lib.cells]  # the library's cells, by row
+    out["battery_chemistry"] = coded([c.meta["chemistry"] for c in cells], r.cell)
+    out["nominal_voltage_v"] = np.array([c.value("nominal_voltage") for c in cells]).take(r.cell)
+    out["cycle_life"] = np.array([c.value("cycle_life") for c in cells]).take(r.cell)
+    if ids:
+        out["cell_site"] = subset(b["cell_site"], idx)
+        out["pack_site"] = subset(b["pack_site"], idx)
     return (np.where(feasible, new_curb, curb), np.where(feasible, usable, given), feasible, out)

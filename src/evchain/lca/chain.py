@@ -127,12 +127,7 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         "battery_recovered_kg": recovered_kg,
     }
     # petrol counterpart of the segment, over the same distance
-    petrol = data.table("petrol_counterparts")
-    seg = map_values(case.segment, lambda s: s if s in petrol else "B")
-    production = map_values(seg, lambda s: petrol[s].value("production_gwp"), np.float64)
-    fuel = map_values(seg, lambda s: petrol[s].value("fuel_consumption"), np.float64)  # l/100 km
-    wtw = data.table("fuels")["petrol"].value("well_to_wheel")
-    petrol_per_km = fuel / 100.0 * wtw
+    production, petrol_per_km = petrol_counterpart(data, case.segment)
     out["gwp_petrol_counterpart_kgco2e"] = production + petrol_per_km * case.lifetime_km
     ev_per_km = stage["use"] / case.lifetime_km
     ev_fixed = total - stage["use"]
@@ -182,6 +177,16 @@ def impact_outputs(data: DataSet, battery: bm.BatteryContext, rows: bm.Rows, pac
         for name in lm.STAGES:
             out[f"gwp_{name}_kgco2e"] = stage[name]
     return out
+
+
+def petrol_counterpart(data: DataSet, segment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The petrol car of each segment (B where the data have none): its production [kg CO2e]
+    and its fuel's well-to-wheel GWP per km [kg CO2e/km]."""
+    petrol = data.table("petrol_counterparts")
+    seg = map_values(segment, lambda s: s if s in petrol else "B")
+    production = map_values(seg, lambda s: petrol[s].value("production_gwp"), np.float64)
+    fuel = map_values(seg, lambda s: petrol[s].value("fuel_consumption"), np.float64)  # l/100 km
+    return production, fuel / 100.0 * data.table("fuels")["petrol"].value("well_to_wheel")
 
 
 def _objects(columns: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:

@@ -253,11 +253,7 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
     out["powertrain"] = (powertrain_sum(inv, ctx.material_a, kw, kind, motor_region)
                          + powertrain_sum(inv, ctx.material_e, kw, kind, motor_region) * g_motor_mat / 1e3
                          + powertrain_mass * p["parts_gwp"])
-    glider_mass = case.curb_mass_kg - p["driver_mass"] - pack.mass_kg - powertrain_mass
-    if np.any(glider_mass <= 0):
-        k = int(np.argmax(glider_mass <= 0))
-        raise DataError(f"case {k}: the battery and powertrain ({pack.mass_kg[k] + powertrain_mass[k]:.0f} kg) weigh "
-                        f"more than the car without its driver ({case.curb_mass_kg[k] - p['driver_mass']:.0f} kg)")
+    glider_mass = glider_mass_kg(case.curb_mass_kg, p["driver_mass"], pack.mass_kg, powertrain_mass)
     seg = segment_row(inv, case.segment)
     out["glider"] = (glider_sum(inv, ctx.material_a, glider_mass, seg, asm_region)
                      + glider_sum(inv, ctx.material_e, glider_mass, seg, asm_region) * g_asm_mat / 1e3
@@ -279,6 +275,19 @@ def stages(ctx: LcaContext, battery: bm.BatteryContext, rows: bm.Rows, pack: Any
                           + inv.maintenance_kg_per_km * case.lifetime_km * ctx.material_a[asm_region, steel])
     out["end_of_life"] = pack.mass_kg * (recycling[0] + recycling[1] * g_use / 1e3)
     return out
+
+
+def glider_mass_kg(curb_mass_kg: np.ndarray, driver_mass_kg: float, pack_mass_kg: np.ndarray,
+                   powertrain_kg: np.ndarray, first_case: int = 0) -> np.ndarray:
+    """What the car weighs without its driver, battery and electric drive [kg]; a case where
+    that is not positive is an error naming it (``first_case``: the number of the first)."""
+    glider = curb_mass_kg - driver_mass_kg - pack_mass_kg - powertrain_kg
+    if np.any(glider <= 0):
+        k = int(np.argmax(glider <= 0))
+        heavy = pack_mass_kg[k] + powertrain_kg[k]
+        raise DataError(f"case {first_case + k}: the battery and powertrain ({heavy:.0f} kg) weigh more than the car"
+                        f" without its driver ({curb_mass_kg[k] - driver_mass_kg:.0f} kg)")
+    return glider
 
 
 def _country_rows(battery: bm.BatteryContext, codes: np.ndarray) -> np.ndarray:

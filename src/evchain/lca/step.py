@@ -10,6 +10,7 @@ from evchain.arrays import BlockColumns, blocks, factorize, full, ids, map_value
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
+from evchain.lca import fast
 from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
 from evchain.lca.inventory import MATERIALS, glider_sum, powertrain_sum, segment_row, unit
@@ -151,6 +152,17 @@ def _wound_rotor(data: DataSet, vehicle: str) -> bool:
     return "EESM" in motor or "wound" in motor
 
 
+def wound_rotors(data: DataSet, vehicles: np.ndarray) -> np.ndarray:
+    """Whether each vehicle's motor is a wound-rotor machine (EESM: no magnets)."""
+    return map_values(vehicles, lambda v: _wound_rotor(data, v), bool)
+
+
+def segments(data: DataSet, vehicles: np.ndarray) -> np.ndarray:
+    """Each vehicle's segment (B where the data give none)."""
+    return map_values(vehicles, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
+                      if v in data.vehicles else "B")
+
+
 #: Cases per block of the impact step: intermediates stay bounded (and in cache) whatever n is.
 CHUNK = 32_768
 
@@ -176,6 +188,10 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
     every = idx.size == cases.n
+    if every and fast.applicable(ctx_cols, details, parts):  # carbon of a sweep: by combination of choices
+        by_combination = fast.carbon(cases, ctx_cols, energy, data, eol_approach, extrapolate, CHUNK)
+        if by_combination is not None:
+            return by_combination
     writer = BlockColumns(cases.n, covered=every)
     for block in blocks(idx, CHUNK):
         out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
@@ -208,7 +224,7 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
     asm_sites = subset(ctx_cols["assembly_site"], idx)
     motor_sites = where(present(motor_given), motor_given, asm_sites)
     motor_kw = subset(cases.columns["motor_power"], idx)
-    wound_rotor = map_values(vehicle_ids, lambda v: _wound_rotor(data, v), bool)
+    wound_rotor = wound_rotors(data, vehicle_ids)
     case = lm.Case(
         year=subset(ctx_cols["year"], idx), lifetime_km=subset(ctx_cols["lifetime_km"], idx),
         use_country=subset(ctx_cols["use_country"], idx),
@@ -219,8 +235,7 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
         motor_kw=motor_kw, wound_rotor=wound_rotor,
         powertrain_kg=powertrain_sum(lm.context(data, battery).inventory, np.ones(len(MATERIALS)), motor_kw,
                                      wound_rotor),
-        segment=map_values(vehicle_ids, lambda v: str(data.vehicles[v].meta.get("segment", "B"))
-                           if v in data.vehicles else "B"),
+        segment=segments(data, vehicle_ids),
         materials_region=subset(ctx_cols["materials_region"], idx),
         materials_country=map_values(subset(ctx_cols["materials_site"], idx),
                                      lambda s: site_country(data, s) if s is not None else ""),

@@ -1,0 +1,207 @@
+"""Life-cycle carbon of many cases through the distinct combinations of their choices.
+
+Every carbon output of a case is an affine function of four continuous inputs, the usable
+battery energy ``u`` [kWh], the curb mass ``m`` [kg], the consumption at the wall ``w``
+[kWh/100 km] and the motor power ``p`` [kW], once its choices are fixed (cell, architecture,
+sites, countries, year, lifetime, routes, second-life share, ...):
+
+    y = c0 + c_u u + c_m m + c_w w + c_p p
+
+(the pack's energy and masses are proportional to ``u``, the drive's mass is affine in ``p``,
+the glider is what the curb mass leaves, each stage multiplies these by factors of the
+choices). A sweep has few distinct combinations of choices and many cases, so the
+coefficients are found once per combination, by running :func:`evchain.lca.step._impact`
+on one representative case of each at its own inputs and with each input moved in turn
+(the pack and the drive halved, a kilogram or a kWh/100 km more), and each case is then
+at most five multiply-adds. Outputs that are not affine (the break-even
+distance, the carbon footprint per kWh delivered) and the total per km are computed per case
+from affine ones.
+
+Used by :func:`evchain.lca.step.apply_impact` for carbon alone, without per-case details
+and without recycled content (whose saving is not affine); tests check that it agrees
+with the case-by-case path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from evchain.arrays import blocks, factorize
+from evchain.battery import model as bm
+from evchain.data.registry import DataSet
+from evchain.lca import model as lm
+from evchain.lca.chain import petrol_counterpart
+from evchain.lca.inventory import MATERIALS, powertrain_sum
+from evchain.study.cases import CaseTable
+
+#: Outputs that are affine in (u, m, w, p) for fixed choices.
+AFFINE_SUFFIX = "_kgco2e"
+AFFINE = ("battery_recovered_kg",)
+#: Outputs that depend on the choices only.
+CONSTANT = ("recycled_content_meets_2031", "recycled_content_meets_2036")
+#: The four continuous inputs: (name, where it is read).
+INPUTS = ("battery_usable", "curb_mass", "energy_wall_kwh_per_100km", "motor_power")
+
+#: At most this many combinations; and at least this many cases per combination on average
+#: (finding the coefficients costs about five case-by-case evaluations of each combination).
+MAX_COMBINATIONS = 65_536
+MIN_CASES_PER_COMBINATION = 10
+
+
+def applicable(ctx_cols: dict[str, np.ndarray], details: bool, parts: tuple[str, ...]) -> bool:
+    """Whether the combination path gives the same outputs: carbon alone, no per-case details,
+    no recycled content."""
+    return (not details and tuple(parts) == ("carbon",)
+            and not any(np.isfinite(ctx_cols[f"recycled_{e}"]).any() for e in ("Co", "Li", "Ni")))
+
+
+def combinations(columns: list[np.ndarray], max_k: int = MAX_COMBINATIONS) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each case's combination (0..K-1) of the values of ``columns`` and the first case of each;
+    None when there are more than ``max_k``."""
+    n = columns[0].shape[0]
+    code = np.zeros(n, dtype=np.int64)
+    stride = 1
+    for column in columns:
+        codes, count = _codes(column)
+        if count == 1:
+            continue
+        if stride * count > 2**40:
+            return None
+        code += codes * stride
+        stride *= count
+    if stride <= 4 * n + 1024:  # a table of every code: no sort
+        used = np.bincount(code, minlength=stride) > 0
+        if int(used.sum()) > max_k:
+            return None
+        inverse = (np.cumsum(used) - 1)[code]
+        k = int(used.sum())
+    else:
+        uniques, inverse = np.unique(code, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        k = uniques.size
+        if k > max_k:
+            return None
+    first = np.empty(k, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)  # the first case of each combination wins
+    return inverse, first
+
+
+def _codes(column: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of a column's values and their number (1: a constant column, codes unused)."""
+    if column.dtype == object:
+        uniques, codes = factorize(column)
+        return codes, max(len(uniques), 1)
+    if column.size == 0:
+        return np.zeros(0, dtype=np.int64), 1
+    first = column[0]
+    if (column == first).all() or (first != first and np.isnan(column).all()):  # NaN: all NaN
+        return np.zeros(0, dtype=np.int64), 1
+    distinct, inverse = np.unique(column, return_inverse=True)  # NaNs as one value
+    return inverse.reshape(-1).astype(np.int64), int(distinct.size)
+
+
+def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, Any], data: DataSet,
+           eol_approach: str, extrapolate: bool, chunk: int) -> dict[str, np.ndarray] | None:
+    """The carbon outputs of every case (all with a feasible battery), or None when the
+    combinations are too many to pay."""
+    from evchain.lca.step import _impact, segments
+
+    b = cases.battery
+    keys = [b["cell"], b["architecture"], b["cell_site"], b["pack_site"], cases.vehicle,
+            *(ctx_cols[k] for k in sorted(ctx_cols) if k != "energy_wall_kwh_per_100km"
+              and not k.startswith("recycled_"))]
+    found = combinations(keys, min(MAX_COMBINATIONS, cases.n // max(MIN_CASES_PER_COMBINATION, 1)))
+    if found is None:
+        return None
+    inverse, first = found
+    given = ctx_cols["energy_wall_kwh_per_100km"]
+    wall = given if np.isfinite(given).all() else np.where(np.isfinite(given), given,
+                                                            energy["energy_wall_kwh_per_100km"])
+    x = {"battery_usable": cases.columns["battery_usable"], "curb_mass": cases.columns["curb_mass"],
+         "energy_wall_kwh_per_100km": wall, "motor_power": cases.columns["motor_power"]}
+    rep = cases.take(first)
+    rep_ctx = {k: v[first] for k, v in ctx_cols.items()}
+    x0 = {k: v[first] for k, v in x.items()}
+
+    # steps that only lighten the pack and the drive or add to the car (a glider never weighs less)
+    step = {"battery_usable": -0.5 * x0["battery_usable"], "curb_mass": np.ones(first.size),
+            "energy_wall_kwh_per_100km": np.ones(first.size), "motor_power": -0.5 * x0["motor_power"]}
+
+    def run(name: str | None) -> dict[str, Any]:
+        point = {k: (v + step[k] if k == name else v) for k, v in x0.items()}
+        columns = {**rep.columns, "battery_usable": point["battery_usable"], "curb_mass": point["curb_mass"],
+                   "motor_power": point["motor_power"]}
+        context = {**rep_ctx, "energy_wall_kwh_per_100km": point["energy_wall_kwh_per_100km"]}
+        return _impact(replace(rep, columns=columns, context=context), context, np.arange(first.size),
+                       {"energy_wall_kwh_per_100km": point["energy_wall_kwh_per_100km"]}, data, eol_approach,
+                       extrapolate, False, ("carbon",))
+
+    _check_glider(cases, data, inverse, first, x, chunk)  # before the representatives: an error names its case
+    base = run(None)
+    affine = [k for k in base if k.endswith(AFFINE_SUFFIX) or k in AFFINE]
+    slopes = {name: run(name) for name in INPUTS}
+    coef: dict[str, list[tuple[np.ndarray, str | None]]] = {}
+    for out in affine:
+        terms: list[tuple[np.ndarray, str | None]] = []
+        intercept = np.asarray(base[out], dtype=np.float64).copy()
+        for name in INPUTS:
+            slope = (np.asarray(slopes[name][out], dtype=np.float64) - base[out]) / step[name]
+            if np.any(slope != 0.0):
+                terms.append((slope, name))
+                intercept -= slope * x0[name]
+        coef[out] = [(intercept, None), *terms]
+    # what is not affine comes per case from the affine outputs and per-combination constants
+    p = data.parameter
+    service_per_kwh = p("feqc_per_year") * p("battery_service_life")  # kWh delivered per usable kWh
+    production, petrol_per_km = petrol_counterpart(data, segments(data, rep.vehicle))
+    constants = {out: np.asarray(base[out]) for out in CONSTANT}
+    lifetime = ctx_cols["lifetime_km"]
+    n = cases.n
+    result: dict[str, np.ndarray] = {out: np.empty(n) for out in (*affine, "gwp_per_km_gco2e",
+                                                                   "battery_cf_kgco2e_per_kwh", "breakeven_km")}
+    result.update({out: np.empty(n, dtype=values.dtype) for out, values in constants.items()})
+    for block in blocks(np.arange(n), chunk):  # in cache-sized blocks, written in place
+        s = slice(int(block[0]), int(block[-1]) + 1) if block.size else slice(0, 0)
+        combo = inverse[s]
+        for out, terms in coef.items():
+            target = result[out][s]
+            np.take(terms[0][0], combo, out=target)
+            for values, term in terms[1:]:
+                target += values.take(combo) * x[str(term)][s]
+        np.multiply(result["gwp_total_kgco2e"][s], 1000.0, out=result["gwp_per_km_gco2e"][s])
+        result["gwp_per_km_gco2e"][s] /= lifetime[s]  # as the case-by-case path: 1000 total / lifetime
+        np.divide(result["battery_cf_total_kgco2e"][s], x["battery_usable"][s] * service_per_kwh,
+                  out=result["battery_cf_kgco2e_per_kwh"][s])
+        use = result["gwp_use_kgco2e"][s]
+        gap = petrol_per_km.take(combo) - use / lifetime[s]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            even = np.maximum((result["gwp_total_kgco2e"][s] - use - production.take(combo)) / gap, 0.0)
+        result["breakeven_km"][s] = np.where(gap > 0, even, np.inf)
+        for out, values in constants.items():
+            np.take(values, combo, out=result[out][s])
+    result["year"] = ctx_cols["year"].astype(np.int64)
+    result["lifetime_km"] = lifetime
+    result["use_country"] = ctx_cols["use_country"]
+    return {k: result[k] for k in base}  # the outputs in the case-by-case path's order
+
+
+def _check_glider(cases: CaseTable, data: DataSet, inverse: np.ndarray, first: np.ndarray,
+                  x: dict[str, np.ndarray], chunk: int) -> None:
+    """Every case's glider must weigh something (as the case-by-case path checks)."""
+    from evchain.lca.step import wound_rotors
+
+    battery = bm.context(data)
+    b = cases.battery
+    r = bm.rows(battery, data, b["cell"][first], b["architecture"][first], b["cell_site"][first],
+                b["pack_site"][first])
+    kg_per_kwh = bm.kg_per_usable_kwh(battery, r)
+    inventory = lm.context(data, battery).inventory
+    wound = wound_rotors(data, cases.vehicle)
+    for block in blocks(np.arange(cases.n), chunk):
+        s = slice(int(block[0]), int(block[-1]) + 1) if block.size else slice(0, 0)
+        pack_kg = kg_per_kwh.take(inverse[s]) * x["battery_usable"][s]
+        drive_kg = powertrain_sum(inventory, np.ones(len(MATERIALS)), x["motor_power"][s], wound[s])
+        lm.glider_mass_kg(x["curb_mass"][s], data.parameter("driver_mass"), pack_kg, drive_kg, s.start)
