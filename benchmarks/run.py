@@ -135,10 +135,13 @@ def closure_seconds(n: int) -> float:
     return time.perf_counter() - start
 
 
-def chain_per_s(n: int, consumption_given: bool, parts: tuple[str, ...] = ("carbon",)) -> dict[str, float]:
+def chain_per_s(n: int, consumption_given: bool, parts: tuple[str, ...] = ("carbon",),
+                distinct_lifetimes: bool = False) -> dict[str, float]:
     """The whole chain (battery, vehicle, energy, impact) per second, with the drive cycle or with
     the consumption given; and the peak memory it adds per case. ``parts`` of the impact step:
-    life-cycle carbon (issue 4) by default; with "score" and "cost" the issue 5 outputs too."""
+    life-cycle carbon (issue 4) by default; with "score" and "cost" the issue 5 outputs too.
+    ``distinct_lifetimes``: every case its own lifetime distance, so that no two cases share
+    their choices and the carbon goes case by case (see evchain.lca.fast)."""
     from evchain.data.registry import load_data
     from evchain.run.sweep import run_cases, sweep_cases
 
@@ -149,6 +152,8 @@ def chain_per_s(n: int, consumption_given: bool, parts: tuple[str, ...] = ("carb
     context = {"use_country": (["FR", "DE", "PL", "ES"], rng.integers(0, 4, n))}
     if consumption_given:
         context["energy_wall_kwh_per_100km"] = rng.uniform(12.0, 18.0, n)
+    if distinct_lifetimes:
+        context["lifetime_km"] = rng.uniform(150_000.0, 250_000.0, n)
     cases = sweep_cases(data, n, "renault-5-etech-52", "wltc-class3b",
                         {"curb_mass": rng.uniform(1300, 1600, n), "battery_usable": rng.uniform(35, 60, n)},
                         {"cell": (["lfp-prismatic", "nmc811-pouch"], rng.integers(0, 2, n)),
@@ -176,8 +181,9 @@ def chain_per_s(n: int, consumption_given: bool, parts: tuple[str, ...] = ("carb
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     del kept
-    tag = ("consumption_given" if consumption_given else "with_cycle") + ("" if parts == ("carbon",) else
-                                                                           "_with_" + "_".join(parts[1:]))
+    tag = (("consumption_given" if consumption_given else "with_cycle")
+           + ("" if parts == ("carbon",) else "_with_" + "_".join(parts[1:]))
+           + ("_distinct_lifetimes" if distinct_lifetimes else ""))
     return {f"chain_{tag}_cars_per_s": n / first,
             f"chain_{tag}_cars_per_s_repeated_median": n / float(np.median(again)),
             f"chain_{tag}_peak_bytes_per_case": peak / n,
@@ -266,6 +272,7 @@ def main() -> None:
     figures.update(_fresh("chain_per_s", 20_000 if args.quick else 300_000, False))
     figures.update(_fresh("chain_per_s", n_chain, True))
     figures.update(_fresh("chain_per_s", n_chain, True, ("carbon", "score", "cost")))
+    figures.update(_fresh("chain_per_s", n_chain, True, ("carbon",), True))
     figures["cost_and_french_score_cases_per_s_one_core"] = cost_and_score_per_s(n_batch)
     figures["plan_10_programmes_20_sites_3_years_s"] = plan_seconds()
     figures["cli_help_s"] = _command_seconds(["--help"])

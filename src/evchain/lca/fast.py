@@ -65,6 +65,8 @@ def combinations(columns: list[np.ndarray], max_k: int = MAX_COMBINATIONS) -> tu
     code = np.zeros(n, dtype=np.int64)
     stride = 1
     for column in columns:
+        if column.dtype != object and n > 2 * max_k + 1 and np.unique(column[:2 * max_k + 1]).size > max_k:
+            return None  # already more distinct values in part of the column than combinations allowed
         codes, count = _codes(column)
         if count == 1:
             continue
