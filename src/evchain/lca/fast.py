@@ -111,6 +111,8 @@ def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, 
     combinations are too many to pay."""
     from evchain.lca.step import _impact, segments
 
+    if cases.n == 0:
+        return None
     b = cases.battery
     keys = [b["cell"], b["architecture"], b["cell_site"], b["pack_site"], cases.vehicle,
             *(ctx_cols[k] for k in sorted(ctx_cols) if k != "energy_wall_kwh_per_100km"
