@@ -68,7 +68,10 @@ def test_by_combination_equals_case_by_case(seed, n, most, cff):
     for name, slow in slow_cols.items():
         got = fast_cols[name]
         if np.asarray(slow).dtype.kind == "f":
-            np.testing.assert_allclose(got, slow, rtol=1e-9, atol=1e-9, err_msg=name)
+            # the break-even distance is a difference over a difference: near zero it keeps only an
+            # absolute precision (a millimetre)
+            np.testing.assert_allclose(got, slow, rtol=1e-9, atol=1e-6 if name == "breakeven_km" else 1e-9,
+                                       err_msg=name)
         else:
             np.testing.assert_array_equal(got, slow, err_msg=name)
 
