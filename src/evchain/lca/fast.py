@@ -42,7 +42,7 @@ AFFINE_SUFFIX = "_kgco2e"
 AFFINE = ("battery_recovered_kg",)
 #: Outputs that depend on the choices only.
 CONSTANT = ("recycled_content_meets_2031", "recycled_content_meets_2036")
-#: The four continuous inputs: (name, where it is read).
+#: The four continuous inputs, by column name.
 INPUTS = ("battery_usable", "curb_mass", "energy_wall_kwh_per_100km", "motor_power")
 
 #: At most this many combinations; and at least this many cases per combination on average
@@ -65,9 +65,10 @@ def combinations(columns: list[np.ndarray], max_k: int = MAX_COMBINATIONS) -> tu
     code = np.zeros(n, dtype=np.int64)
     stride = 1
     for column in columns:
-        if column.dtype != object and n > 2 * max_k + 1 and np.unique(column[:2 * max_k + 1]).size > max_k:
-            return None  # already more distinct values in part of the column than combinations allowed
-        codes, count = _codes(column)
+        found = _codes(column, max_k)
+        if found is None:
+            return None
+        codes, count = found
         if count == 1:
             continue
         if stride * count > 2**40:
@@ -91,8 +92,9 @@ def combinations(columns: list[np.ndarray], max_k: int = MAX_COMBINATIONS) -> tu
     return inverse, first
 
 
-def _codes(column: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes of a column's values and their number (1: a constant column, codes unused)."""
+def _codes(column: np.ndarray, max_k: int) -> tuple[np.ndarray, int] | None:
+    """Codes of a column's values and their number (1: a constant column, codes unused); None
+    when the column alone has more than ``max_k`` distinct values."""
     if column.dtype == object:
         uniques, codes = factorize(column)
         return codes, max(len(uniques), 1)
@@ -101,6 +103,9 @@ def _codes(column: np.ndarray) -> tuple[np.ndarray, int]:
     first = column[0]
     if (column == first).all() or (first != first and np.isnan(column).all()):  # NaN: all NaN
         return np.zeros(0, dtype=np.int64), 1
+    sample = 2 * max_k + 1
+    if column.size > sample and np.unique(column[:sample]).size > max_k:
+        return None  # part of the column already has too many values: no need to sort all of it
     distinct, inverse = np.unique(column, return_inverse=True)  # NaNs as one value
     return inverse.reshape(-1).astype(np.int64), int(distinct.size)
 
