@@ -150,3 +150,23 @@ def test_a_pack_sized_for_a_range_meets_it_on_the_cycle_its_own_mass_sets(tmp_pa
         assert cases[f"r{km}"]["cycle_downscaling_factor"] > 0.01
     # a heavier pack needs more power: the cycle is downscaled further
     assert cases["r300"]["cycle_downscaling_factor"] > cases["r200"]["cycle_downscaling_factor"]
+
+
+def test_merged_and_unmerged_steps_give_the_same_energy():
+    """A cycle many cars drive has its identical steps merged; one few cars drive is simulated
+    step by step (cheaper to prepare): the same energies either way."""
+    from evchain.energy.model import MERGE_FROM
+
+    rng = np.random.default_rng(3)
+    n = MERGE_FROM + 10
+    row = vehicle_row(DATA, "renault-5-etech-52", {})
+    columns = {k: np.full(n, x) for k, x in row.items()}
+    columns["curb_mass"] = rng.uniform(1100, 1900, n)
+    columns["motor_power"] = rng.uniform(60, 200, n)
+    ids = np.array([f"c{i}" for i in range(n)], dtype=object)
+    cases = CaseTable(ids, np.full(n, "renault-5-etech-52", dtype=object), np.full(n, "wltc-class3b", dtype=object),
+                      columns)
+    merged = energy_use(cases, DATA, phases=False)
+    few = energy_use(cases.take(slice(0, 100)), DATA, phases=False)  # under MERGE_FROM: step by step
+    for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km"):
+        np.testing.assert_allclose(few[name], merged[name][:100], rtol=1e-12, err_msg=name)

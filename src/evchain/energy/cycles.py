@@ -59,6 +59,14 @@ class Cycle:
         return prepare_steps(self.speed_mean_m_s, self.accel_m_s2, self.dt_s, self.sin_grade, self.phase,
                              len(self.phase_names))
 
+    @cached_property
+    def steps_unmerged(self) -> Steps:
+        """The steps one by one (no merging: cheaper to prepare, for a cycle few cars drive)."""
+        from evchain.energy.steps import prepare_steps
+
+        return prepare_steps(self.speed_mean_m_s, self.accel_m_s2, self.dt_s, self.sin_grade, self.phase,
+                             len(self.phase_names), merge=False)
+
     def phase_distance_km(self) -> np.ndarray:
         """Distance of each phase [km]."""
         out = np.zeros(len(self.phase_names))

@@ -134,14 +134,19 @@ def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: n
         from evchain.energy import kernel
 
         simulate = kernel.simulate  # a numba dispatcher: mypy cannot see its signature
+    steps = cycle.steps if cases.n >= MERGE_FROM else cycle.steps_unmerged
     return simulate(
-        *cycle.steps, mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
+        *steps, mass, m_inertial, c["drag_coefficient"] * c["frontal_area"],
         c["rolling_resistance"], p_motor, c["transmission_efficiency"], c["aux_power"] * 1000.0,
         c["battery_voltage"], c["battery_resistance"], p_regen, c["regen_cutoff_speed"] * KMH,
         inverse_span(c["regen_cutoff_speed"] * KMH, c["regen_fade_speed"] * KMH),
         curve_index, *curves, data.parameter("gravity"),
         data.parameter("air_density"))
 
+
+#: From this many cars on a cycle, its identical steps are merged before simulating (merging a
+#: WLTC costs about as much as simulating a hundred cars on it).
+MERGE_FROM = 256
 
 #: Cases simulated at once: intermediates stay bounded (a few MB) whatever the table's size.
 CHUNK = 65_536
