@@ -44,26 +44,27 @@ def _cases(seed: int, n: int, most: int = 99):
     return sweep_cases(DATA, n, "renault-5-etech-52", "wltc-class3b", fields, battery, context)
 
 
-def _both(cases, eol_approach):
+def _both(cases, eol_approach, parts=("carbon",)):
     share = fast.MIN_CASES_PER_COMBINATION
     fast.MIN_CASES_PER_COMBINATION = 0  # small tables too: every case may be its own combination
     try:
-        by_combination = run_cases(cases, DATA, parts=("carbon",), details=False, eol_approach=eol_approach).columns
+        by_combination = run_cases(cases, DATA, parts=parts, details=False, eol_approach=eol_approach).columns
     finally:
         fast.MIN_CASES_PER_COMBINATION = share
     applicable = fast.applicable
     fast.applicable = lambda *a, **k: False  # the case-by-case path
     try:
-        by_case = run_cases(cases, DATA, parts=("carbon",), details=False, eol_approach=eol_approach).columns
+        by_case = run_cases(cases, DATA, parts=parts, details=False, eol_approach=eol_approach).columns
     finally:
         fast.applicable = applicable
     return by_combination, by_case
 
 
 @settings(max_examples=16, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(1, 400), most=st.sampled_from([1, 2, 99]), cff=st.booleans())
-def test_by_combination_equals_case_by_case(seed, n, most, cff):
-    fast_cols, slow_cols = _both(_cases(seed, n, most), "cff" if cff else "cut-off")
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 400), most=st.sampled_from([1, 2, 99]), cff=st.booleans(),
+       parts=st.sampled_from([("carbon",), ("carbon", "score", "cost")]))
+def test_by_combination_equals_case_by_case(seed, n, most, cff, parts):
+    fast_cols, slow_cols = _both(_cases(seed, n, most), "cff" if cff else "cut-off", parts)
     assert list(fast_cols) == list(slow_cols)  # the same outputs, in the same order
     for name, slow in slow_cols.items():
         got = fast_cols[name]
@@ -86,7 +87,7 @@ def test_a_sweep_of_carbon_goes_by_combination():
     ctx = dict(cases.context)
     assert fast.applicable(ctx, False, ("carbon",))
     assert not fast.applicable(ctx, True, ("carbon",))
-    assert not fast.applicable(ctx, False, ("carbon", "cost"))
+    assert not fast.applicable(ctx, False, ("score", "cost"))
     energy = {"energy_wall_kwh_per_100km": ctx["energy_wall_kwh_per_100km"]}
     assert fast.carbon(cases, ctx, energy, DATA, "cut-off", False, 32_768) is not None  # 24 combinations
     # a table whose cases are nearly all distinct goes case by case (the coefficients would cost more)

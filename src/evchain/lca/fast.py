@@ -17,9 +17,9 @@ at most five multiply-adds. Outputs that are not affine (the break-even
 distance, the carbon footprint per kWh delivered) and the total per km are computed per case
 from affine ones.
 
-Used by :func:`evchain.lca.step.apply_impact` for carbon alone, without per-case details
-and without recycled content (whose saving is not affine); tests check that it agrees
-with the case-by-case path.
+Used by :func:`evchain.lca.step.apply_impact` for the carbon outputs, without per-case
+details and without recycled content (whose saving is not affine); the score and the cost,
+when asked for too, go case by case. Tests check that it agrees with the case-by-case path.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ MIN_CASES_PER_COMBINATION = 10
 
 
 def applicable(ctx_cols: dict[str, np.ndarray], details: bool, parts: tuple[str, ...]) -> bool:
-    """Whether the combination path gives the same outputs: carbon alone, no per-case details,
-    no recycled content."""
-    return (not details and tuple(parts) == ("carbon",)
+    """Whether the combination path gives the carbon outputs: carbon asked for, no per-case
+    details, no recycled content (the score and the cost, if asked, go case by case)."""
+    return (not details and "carbon" in parts
             and not any(np.isfinite(ctx_cols[f"recycled_{e}"]).any() for e in ("Co", "Li", "Ni")))
 
 

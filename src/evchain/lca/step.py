@@ -188,10 +188,13 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
     every = idx.size == cases.n
+    carbon: dict[str, Any] | None = None
     if every and fast.applicable(ctx_cols, details, parts):  # carbon of a sweep: by combination of choices
-        by_combination = fast.carbon(cases, ctx_cols, energy, data, eol_approach, extrapolate, CHUNK)
-        if by_combination is not None:
-            return by_combination
+        carbon = fast.carbon(cases, ctx_cols, energy, data, eol_approach, extrapolate, CHUNK)
+        if carbon is not None:
+            parts = tuple(p for p in parts if p != "carbon")
+            if not parts:
+                return carbon
     writer = BlockColumns(cases.n, covered=every)
     for block in blocks(idx, CHUNK):
         out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
@@ -201,6 +204,8 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     full: dict[str, Any] = writer.columns()
     if every:
         full.update({name: ctx_cols[name] for name in PASSED})
+    if carbon is not None:  # the carbon outputs first, as the case-by-case path orders them
+        return {**{k: v for k, v in carbon.items() if k not in full}, **full}
     return full
 
 
