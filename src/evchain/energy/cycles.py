@@ -209,8 +209,9 @@ def _variant(cycle_id: str, name: str, path: str, phases: tuple[tuple[str, tuple
         d = dict(downscale)
         kmh = scale_down(kmh, int(d["start_s"]), int(d["tip_s"]), int(d["end_s"]), f_dsc)
         label.append(f"downscaled by {f_dsc:.3f}")
-    names = sorted((p for p, _ in phases), key=lambda p: dict(phases)[p][0])
-    starts = [int(dict(phases)[p][0]) for p in names]
+    bounds = dict(phases)
+    names = sorted(bounds, key=lambda p: bounds[p][0])
+    starts = [int(bounds[p][0]) for p in names]
     if np.isfinite(v_cap_kmh) and v_cap_kmh < kmh.max():
         kmh, starts = cap_speed(kmh, starts, v_cap_kmh)
         label.append(f"capped at {v_cap_kmh:g} km/h")

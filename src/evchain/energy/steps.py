@@ -53,19 +53,16 @@ def prepare_steps(speed_m_s: np.ndarray, accel_m_s2: np.ndarray, dt_s: np.ndarra
     stays its own (cheaper to prepare for a cycle that only a few cars drive). Steps must be
     in phase order, as a trace's are."""
     key = np.stack([np.asarray(phase, dtype=np.float64), speed_m_s, accel_m_s2, dt_s, sin_grade])
-    if not merge:
-        v, a, step, sin_g = (np.ascontiguousarray(key[i]) for i in range(1, 5))
-        bounds = np.searchsorted(key[0], np.arange(n_phases + 1), side="left").astype(np.int64)
-        return Steps(v, a, sin_g, np.where(v > 0.0, np.sqrt(1.0 - sin_g * sin_g), 0.0), v * v,
-                     1.0 / np.maximum(v, 1e-9), step.copy(), np.ones(v.size), step, bounds)
-    # the distinct columns in lexicographic order (as np.unique(axis=1), a tenth of its time)
-    order = np.lexsort(key[::-1])
-    ordered = key[:, order]
-    new = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
-    starts = np.concatenate([[0], np.flatnonzero(new) + 1])
-    unique = ordered[:, starts]
-    count = np.diff(np.append(starts, key.shape[1]))
-    duration = np.add.reduceat(dt_s[order], starts) if key.shape[1] else np.zeros(0)
+    if merge:  # the distinct columns in lexicographic order (as np.unique(axis=1), a tenth of its time)
+        order = np.lexsort(key[::-1])
+        ordered = key[:, order]
+        new = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
+        starts = np.concatenate([[0], np.flatnonzero(new) + 1])
+        unique = ordered[:, starts]
+        count = np.diff(np.append(starts, key.shape[1]))
+        duration = np.add.reduceat(dt_s[order], starts) if key.shape[1] else np.zeros(0)
+    else:  # each step its own
+        unique, count, duration = key, np.ones(key.shape[1]), np.array(dt_s, dtype=np.float64)
     v, a, step, sin_g = (np.ascontiguousarray(unique[i]) for i in range(1, 5))
     bounds = np.searchsorted(unique[0], np.arange(n_phases + 1), side="left").astype(np.int64)
     return Steps(v, a, sin_g, np.where(v > 0.0, np.sqrt(1.0 - sin_g * sin_g), 0.0), v * v,
