@@ -46,6 +46,11 @@ class Cycle:
     phase: np.ndarray  #: phase index of each step (int64)
     phase_names: tuple[str, ...]
 
+    @cached_property
+    def step_s(self) -> float:
+        """The typical (median) step duration [s], the unit of the shortfall counts."""
+        return float(np.median(self.dt_s))
+
     @property
     def distance_km(self) -> float:
         """Cycle distance [km]."""

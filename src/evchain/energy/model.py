@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from evchain.arrays import factorize
 from evchain.data.registry import DataSet
 from evchain.energy import small
 from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, trace_kmh, wltc_class, wltc_variant
@@ -148,6 +149,11 @@ def simulate_cycle(cases: CaseTable, cycle: Cycle, data: DataSet, curve_index: n
 #: WLTC costs about as much as simulating a hundred cars on it).
 MERGE_FROM = 256
 
+#: The columns the kernel and the outputs read: a chunk copies only these.
+KERNEL_COLUMNS = ("motor_power", "battery_charge_power", "drag_coefficient", "frontal_area", "rolling_resistance",
+                  "transmission_efficiency", "aux_power", "battery_voltage", "battery_resistance",
+                  "regen_cutoff_speed", "regen_fade_speed", "battery_usable")
+
 #: Cases simulated at once: intermediates stay bounded (a few MB) whatever the table's size.
 CHUNK = 65_536
 
@@ -163,7 +169,7 @@ def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, 
     dist_km = cycle.distance_km
     e_term = terminal.sum(axis=1) / J_PER_KWH
     e_chem = chemical.sum(axis=1) / J_PER_KWH
-    step_s = float(np.median(cycle.dt_s))
+    step_s = cycle.step_s
     out["cycle_distance_km"][group] = dist_km
     out["energy_battery_kwh_per_100km"][group] = 100.0 * e_term / dist_km
     out["energy_wall_kwh_per_100km"][group] = 100.0 * e_chem / eta_recharge / dist_km
@@ -180,29 +186,20 @@ def _fill(out: dict[str, Any], group: np.ndarray, sub: CaseTable, cycle: Cycle, 
             by_phase_wall[i] = dict(zip(cycle.phase_names, wall[j].tolist(), strict=True))
 
 
-def factorize(values: np.ndarray) -> tuple[list[Any], np.ndarray]:
-    """Distinct values in order of first appearance, and each element's index among them.
-
-    A hash table, O(n): ``np.unique`` on an object array sorts, ten times slower.
-    """
-    index: dict[Any, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.int64,
-                        count=values.shape[0])
-    return list(index), codes
-
-
 def _variants(f_dsc: np.ndarray, v_cap: np.ndarray, index: np.ndarray
               ) -> list[tuple[tuple[float, float], np.ndarray]]:
-    """``index`` split by distinct (downscaling factor, capped speed): one cycle each."""
+    """``index`` split by distinct (downscaling factor, capped speed): one cycle each.
+
+    Both are few-valued (the factor is rounded to 3 decimals, the cap to whole km/h), so a
+    pair is keyed by one integer, ``round(1000 f)`` then the cap (-1: none)."""
     if not np.any(f_dsc > 0.0) and not np.any(np.isfinite(v_cap)):
         return [((0.0, float("nan")), index)]
-    keys, inverse = np.unique(np.stack([f_dsc, np.nan_to_num(v_cap, nan=-1.0)], axis=1), axis=0,
-                              return_inverse=True)
-    inverse = inverse.reshape(-1)
+    cap = np.where(np.isfinite(v_cap), np.round(v_cap), -1.0).astype(np.int64)
+    key = np.round(f_dsc * 1000.0).astype(np.int64) * (int(cap.max()) + 2) + cap + 1
+    keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     order = np.argsort(inverse, kind="stable")  # the cases of each key, in their order
     groups = np.split(index[order], np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1])
-    return [((float(f), float(cap) if cap >= 0.0 else float("nan")), group)
-            for (f, cap), group in zip(keys.tolist(), groups, strict=True)]
+    return [((float(f_dsc[i]), float(v_cap[i])), group) for i, group in zip(first.tolist(), groups, strict=True)]
 
 
 def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str, Any]:
@@ -236,6 +233,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     out["cycle_downscaling_factor"] = f_dsc
     out["cycle_capped_speed_kmh"] = v_cap
     cycle_ids, cycle_codes = factorize(cycles)
+    kernel_cases = CaseTable(cases.ids, cases.vehicle, cases.cycle, {k: c[k] for k in KERNEL_COLUMNS})
     for code, cycle_id in enumerate(cycle_ids):
         in_cycle = np.flatnonzero(cycle_codes == code)
         for (f, cap), members in _variants(f_dsc[in_cycle], v_cap[in_cycle], in_cycle):
@@ -243,7 +241,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
                      else load_cycle(data, str(cycle_id)))
             for first in range(0, members.shape[0], CHUNK):
                 group = members[first:first + CHUNK]  # bounded intermediates whatever n is
-                _fill(out, group, cases.take(group), cycle, data, curve_index[group], curves,
+                _fill(out, group, kernel_cases.take(group), cycle, data, curve_index[group], curves,
                       m_inertial[group], eta_recharge[group], by_phase_batt, by_phase_wall)
     out["follows_cycle"] = out["trace_shortfall_s"] == 0
     if phases:
