@@ -89,3 +89,18 @@ def test_the_cff_approach_adds_the_recycling_credit_to_the_total():
     assert (cut["gwp_eol_credit_kgco2e"] < 0).all()
     with pytest.raises(StudyError, match="allowed: cut-off, cff"):
         evchain.sweep(2, "renault-5-etech-52", eol_approach="pef")
+
+
+def test_a_sweep_beyond_the_grid_data_is_an_error_naming_the_switch_and_extrapolates_when_asked(tmp_path):
+    """Years of use past the grid data: an error that names how to allow extrapolation, in a
+    sweep as in a study file; allowed, the use stage is the study file's to 1e-9."""
+    late = {"context": {"year": 2045.0, "lifetime_km": 300_000.0}}
+    with pytest.raises(evchain.errors.EvchainError, match=r"extrapolate_grid = true.*extrapolate_grid=True"):
+        evchain.sweep(2, "renault-5-etech-52", **late)
+    swept = evchain.sweep(2, "renault-5-etech-52", extrapolate_grid=True, **late).columns
+    path = tmp_path / "late.toml"
+    path.write_text('[study]\nname = "late"\nextrapolate_grid = true\n[[variants]]\nid = "a"\n'
+                    'vehicle = "renault-5-etech-52"\nyear = 2045\nlifetime_km = "300,000 km"\n', encoding="utf-8")
+    study = json.loads(evchain.evaluate(evchain.load_study(path)).to_json())["cases"][0]
+    assert swept["gwp_use_kgco2e"][0] == pytest.approx(study["gwp_by_stage_kgco2e"]["use"], rel=1e-9)
+    assert swept["gwp_total_kgco2e"][0] == pytest.approx(study["gwp_total_kgco2e"], rel=1e-9)

@@ -19,6 +19,10 @@ from evchain.arrays import rows_of, take2
 from evchain.data.registry import DataSet
 from evchain.errors import DataError, did_you_mean
 
+#: How a user allows extrapolation, named in the errors.
+EXTRAPOLATE_HINT = ("allow extrapolation, which holds the nearest year's value (extrapolate_grid = true in the "
+                    "study's [study] table; evchain.sweep(..., extrapolate_grid=True))")
+
 
 @dataclass(frozen=True)
 class Grids:
@@ -84,7 +88,7 @@ def intensity_in(grids: Grids, rows: np.ndarray, year: np.ndarray, extrapolate: 
             return values
         raise DataError(f"electricity carbon intensity of {grids.countries[rows[k]]} is not known for "
                         f"{int(year[k])} (data: {_known_years(grids, rows[k])}); choose a year "
-                        "inside the data, or allow extrapolation (the nearest year's value is then held)")
+                        "inside the data, or " + EXTRAPOLATE_HINT)
     return values
 
 
@@ -125,7 +129,7 @@ def _mean_intensity(grids: Grids, rows: np.ndarray, start: np.ndarray, span: np.
             raise DataError(
                 f"electricity carbon intensity of {grids.countries[rows[k]]} is not known for "
                 f"{int(start[k])}-{int(np.ceil(start[k] + span[k])) - 1} (data: {_known_years(grids, rows[k])}); "
-                "choose years inside the data, or allow extrapolation (the nearest year's value is then held)")
+                "choose years inside the data, or " + EXTRAPOLATE_HINT)
     # integrate the piecewise-constant yearly intensity over [first, end) with a cumulative sum
     padded = np.concatenate([table[:, :1], table, table[:, -1:]], axis=1)  # held beyond both ends
     cumulative = np.concatenate([np.zeros((table.shape[0], 1)), np.cumsum(padded, axis=1)], axis=1)

@@ -62,7 +62,8 @@ _BOUNDS = {"year": (1990.0, 2100.0, ""), "lifetime_km": (1_000.0, 2_000_000.0, "
 def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[str, Any] | None = None,
           battery: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
           parts: Collection[str] = ("carbon",), details: bool = False, seed: int = 0,
-          data: DataSet | None = None, name: str = "sweep", eol_approach: str = "cut-off", **fields: Any) -> Results:
+          data: DataSet | None = None, name: str = "sweep", eol_approach: str = "cut-off",
+          extrapolate_grid: bool = False, **fields: Any) -> Results:
     """Run ``n`` cases of the reference car ``vehicle`` through battery, energy and impact.
 
     ``vehicle`` fields (``curb_mass`` [kg], ``motor_power`` [kW], ...) come as keyword
@@ -71,7 +72,8 @@ def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[
     ``parts`` of the impact step: ``carbon``, ``score``, ``cost`` (see
     :func:`evchain.lca.step.apply_impact`). ``seed`` is recorded with the results (the
     sweep itself draws nothing at random). ``eol_approach``: ``cut-off`` or ``cff`` (the
-    Circular Footprint Formula credit in the total), as in study files.
+    Circular Footprint Formula credit in the total), and ``extrapolate_grid`` (hold the nearest
+    year's grid intensity for years of use beyond the data, instead of an error), as in study files.
     """
     if eol_approach not in ("cut-off", "cff"):
         raise StudyError(f"sweep: eol_approach {eol_approach!r}; allowed: cut-off, cff")
@@ -81,7 +83,8 @@ def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[
                          + f"; allowed: {', '.join(PARTS)}")
     data = data or load_data()
     cases = sweep_cases(data, n, vehicle, cycle, {**(vehicle_fields or {}), **fields}, battery, context)
-    return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name, eol_approach=eol_approach)
+    return run_cases(cases, data, parts=tuple(parts), details=details, seed=seed, name=name, eol_approach=eol_approach,
+                     extrapolate_grid=extrapolate_grid)
 
 
 def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
@@ -132,7 +135,8 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
 
 
 def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, details: bool = False,
-              seed: int = 0, name: str = "sweep", eol_approach: str = "cut-off") -> Results:
+              seed: int = 0, name: str = "sweep", eol_approach: str = "cut-off", extrapolate_grid: bool = False
+              ) -> Results:
     """Battery, energy (unless the consumption is given) and impact of a case table."""
     cases, battery_out = apply_battery(cases, data, details=details)
     given = cases.context.get("energy_wall_kwh_per_100km") if cases.context else None
@@ -144,7 +148,8 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
             for name in ("energy_battery_kwh_per_100km", "energy_wall_kwh_per_100km", "range_km", "test_mass_kg"):
                 energy[name] = np.where(battery_out["battery_feasible"], energy[name], np.nan)
     columns = {"id": cases.ids, "vehicle": cases.vehicle, **energy, "curb_mass_kg": cases.columns["curb_mass"],
-               **battery_out, **apply_impact(cases, energy, data, eol_approach, details=details, parts=parts)}
+               **battery_out,
+               **apply_impact(cases, energy, data, eol_approach, extrapolate_grid, details=details, parts=parts)}
     return Results(name, columns, __version__, data.version, seed)
 
 
