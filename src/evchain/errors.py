@@ -12,7 +12,24 @@ from collections.abc import Iterable
 
 
 class EvchainError(Exception):
-    """Base class of the errors evchain reports to users."""
+    """Base class of the errors evchain reports to users.
+
+    ``case``: the row of the case table the error is about, when it is about one case. It is
+    shown as "case N: ..." and lets a caller that knows the cases name it better (a study
+    file's run names the variant instead).
+    """
+
+    def __init__(self, message: str = "", *, case: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.case = case
+
+    def __str__(self) -> str:
+        return f"case {self.case}: {self.message}" if self.case is not None else self.message
+
+    def about(self, what: str) -> EvchainError:
+        """The same error said of ``what`` (e.g. "study.toml: variant 'a'") instead of its case number."""
+        return type(self)(f"{what}: {self.message}")
 
 
 class DataError(EvchainError):

@@ -114,6 +114,18 @@ def test_a_glider_that_weighs_nothing_is_still_an_error():
                      parts=("carbon",), details=False)
 
 
+def test_the_glider_error_names_the_row_of_the_table_in_a_later_block_case_by_case():
+    """Case by case, the impact step runs in blocks: the error names the table's row, not the block's."""
+    import evchain
+
+    n = 40_000  # two blocks of 32,768; every case its own lifetime, so no combination path
+    curb = np.full(n, 1450.0)
+    curb[39_990] = 400.0
+    with pytest.raises(DataError, match="case 39990: the battery and powertrain"):
+        evchain.sweep(n, "renault-5-etech-52", curb_mass=curb,
+                      context={"lifetime_km": 100_000.0 + np.arange(n), "energy_wall_kwh_per_100km": 15.0})
+
+
 def test_combinations_number_the_distinct_rows_and_point_at_their_first_case():
     a = np.array(["x", "y", "x", "y", "x"], dtype=object)
     b = np.array([1.0, 1.0, 2.0, 1.0, 1.0])

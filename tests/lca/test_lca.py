@@ -146,6 +146,15 @@ def test_a_year_beyond_the_grid_data_needs_extrapolation(tmp_path):
     assert math.isfinite(case["gwp_total_kgco2e"])
 
 
+def test_a_car_too_light_for_its_battery_is_an_error_naming_its_variant_and_file(tmp_path):
+    """The glider check in a study run names the variant and the study file, not a row number."""
+    from evchain.errors import DataError
+
+    with pytest.raises(DataError) as err:
+        _run(tmp_path, _variant("fine"), _variant("too-light", curb_mass='"400 kg"'))
+    assert str(err.value).startswith(f"{tmp_path / 'study.toml'}: variant 'too-light': the battery and powertrain")
+
+
 def test_recycled_content_lowers_the_materials_burden_and_the_declaration(tmp_path):
     cases = _run(tmp_path, _variant("virgin"),
                  _variant("some", battery='{ recycled_content = { Co = 0.16, Li = 0.06, Ni = 0.06 } }'),

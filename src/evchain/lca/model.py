@@ -285,8 +285,8 @@ def glider_mass_kg(curb_mass_kg: np.ndarray, driver_mass_kg: float, pack_mass_kg
     if np.any(glider <= 0):
         k = int(np.argmax(glider <= 0))
         heavy = pack_mass_kg[k] + powertrain_kg[k]
-        raise DataError(f"case {first_case + k}: the battery and powertrain ({heavy:.0f} kg) weigh more than the car"
-                        f" without its driver ({curb_mass_kg[k] - driver_mass_kg:.0f} kg)")
+        raise DataError(f"the battery and powertrain ({heavy:.0f} kg) weigh more than the car without its driver "
+                        f"({curb_mass_kg[k] - driver_mass_kg:.0f} kg)", case=first_case + k)
     return glider
 
 

@@ -10,6 +10,7 @@ from evchain.arrays import BlockColumns, blocks, factorize, full, ids, map_value
 from evchain.battery import model as bm
 from evchain.battery.choice import site_country
 from evchain.data.registry import DataSet
+from evchain.errors import EvchainError
 from evchain.lca import fast
 from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
@@ -197,7 +198,12 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
                 return carbon
     writer = BlockColumns(cases.n, covered=every)
     for block in blocks(idx, CHUNK):
-        out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
+        try:
+            out = _impact(cases, ctx_cols, block, energy, data, eol_approach, extrapolate, details, parts)
+        except EvchainError as exc:
+            if exc.case is not None:  # a row of the block: name the case's row in the table
+                exc.case = int(block[exc.case])
+            raise
         for name, values in out.items():
             if not (every and name in PASSED):  # an input reported as it is: no copy (below)
                 writer.put(name, block, np.asarray(values))

@@ -7,6 +7,7 @@ import numpy as np
 from evchain._version import __version__
 from evchain.battery.vehicle import apply_battery
 from evchain.energy.model import energy_use
+from evchain.errors import EvchainError
 from evchain.lca.step import apply_impact
 from evchain.run.results import Results
 from evchain.study.cases import CaseTable, build_cases
@@ -48,8 +49,19 @@ def _energy(cases: CaseTable, study: Study) -> dict[str, np.ndarray]:
 def evaluate(study: Study) -> Results:
     """Evaluate every variant of ``study``: energy use and range on its cycle.
 
-    Returns :class:`~evchain.run.results.Results` (``.to_pandas()``, ``.to_json()``).
+    Returns :class:`~evchain.run.results.Results` (``.to_pandas()``, ``.to_json()``). An error
+    about one case names its variant (and the study file) rather than its row.
     """
+    try:
+        return _evaluate(study)
+    except EvchainError as exc:
+        if exc.case is None or not 0 <= exc.case < len(study.variants):
+            raise
+        where = f"{study.path}: " if study.path is not None else ""
+        raise exc.about(f"{where}variant {study.variants[exc.case].id!r}") from None
+
+
+def _evaluate(study: Study) -> Results:
     cases, battery = apply_battery(build_cases(study), study.data)
     energy = _energy(cases, study)
     if battery:
