@@ -59,6 +59,8 @@ def test_a_given_consumption_skips_the_drive_cycle_and_sets_the_use_stage():
     ({"curb_mass": np.array([1400.0, -5.0, 1500.0])}, "curb_mass[1] = -5 is outside"),
     ({"context": {"second_life_share": 1.5}}, "context.second_life_share[0] = 1.5 is outside 0 to 1"),
     ({"context": {"recycled_Li": np.array([0.1, 0.2, 2.0])}}, "context.recycled_Li[2] = 2 is outside 0 to 1"),
+    ({"curb_mass": np.array([1400.0, np.nan, 1500.0])}, "curb_mass[1] is NaN (1 such cases); a number is required"),
+    ({"context": {"year": np.nan}}, "context.year[0] is NaN (3 such cases)"),
 ])
 def test_bad_sweep_inputs_get_clear_errors(kwargs, message):
     with pytest.raises(StudyError) as err:

@@ -57,6 +57,10 @@ _BOUNDS = {"year": (1990.0, 2100.0, ""), "lifetime_km": (1_000.0, 2_000_000.0, "
            "cell_electricity_intensity": (0.0, 2000.0, "g/kWh"), "recycled_Co": (0.0, 1.0, ""),
            "recycled_Li": (0.0, 1.0, ""), "recycled_Ni": (0.0, 1.0, ""),
            "battery.target_range": (20.0, 1500.0, "km")}
+#: Numeric inputs where NaN means "not given" (the model then uses its rule or the reference's
+#: value); anywhere else a NaN is an error rather than a NaN output.
+_MAY_BE_NAN = ("battery_capacity", "gross_mass", "payload", "battery.target_range", "energy_wall_kwh_per_100km",
+               "cell_electricity_intensity", "recycled_Co", "recycled_Li", "recycled_Ni")
 
 
 def sweep(n: int, vehicle: str, *, cycle: str = "wltc", vehicle_fields: Mapping[str, Any] | None = None,
@@ -154,7 +158,8 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
 
 
 def _numbers(value: Any, n: int, name: str, bounds: tuple[float, float, str]) -> np.ndarray:
-    """A number or an array of ``n`` numbers, as floats, inside ``bounds`` (NaN: not given)."""
+    """A number or an array of ``n`` numbers, as floats, inside ``bounds`` (NaN: not given, for the
+    inputs of :data:`_MAY_BE_NAN` only)."""
     try:
         out = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -164,6 +169,11 @@ def _numbers(value: Any, n: int, name: str, bounds: tuple[float, float, str]) ->
     if out.shape != (n,):
         raise StudyError(f"sweep: {name} has shape {out.shape}; a number or an array of {n} is allowed")
     low, high, unit = bounds
+    if name.removeprefix("context.") not in _MAY_BE_NAN:
+        missing = np.flatnonzero(np.isnan(out))
+        if missing.size:
+            raise StudyError(f"sweep: {name}[{missing[0]}] is NaN ({missing.size} such cases); a number is required "
+                             f"(NaN means 'not given' only for {', '.join(_MAY_BE_NAN)})")
     bad = np.flatnonzero((out < low) | (out > high))
     if bad.size:
         raise StudyError(f"sweep: {name}[{bad[0]}] = {out[bad[0]]:g} is outside {low:g} to {high:g} {unit}".rstrip()
