@@ -1,4 +1,5 @@
-"""Life-cycle carbon of many cases through the distinct combinations of their choices.
+"""Life-cycle carbon, France's score and the car's cost of many cases through the distinct
+combinations of their choices.
 
 Every carbon output of a case is an affine function of four continuous inputs, the usable
 battery energy ``u`` [kWh], the curb mass ``m`` [kg], the consumption at the wall ``w``
@@ -17,9 +18,16 @@ at most five multiply-adds. Outputs that are not affine (the break-even
 distance, the carbon footprint per kWh delivered) and the total per km are computed per case
 from affine ones.
 
-Used by :func:`evchain.lca.step.apply_impact` for the carbon outputs, without per-case
-details and without recycled content (whose saving is not affine); the score and the cost,
-when asked for too, go case by case. Tests check that it agrees with the case-by-case path.
+So are the score's footprint by component and the car's costs (manufacturing, landed, price
+floor); the score itself (the footprint clamped to 0-80 points on its category's scale, the
+category depending on seats, boot and range), the bonus and the shares of value added in
+the EU and in France are computed per case from affine outputs (the footprint, the value
+added in all, in the EU and in France), with the case-by-case path's own functions. The
+score's "other materials" mass is floored at zero, which is not affine: a table where the
+floor bites for some case goes case by case.
+
+Used by :func:`evchain.lca.step.apply_impact` without per-case details and without recycled
+content (whose saving is not affine). Tests check that it agrees with the case-by-case path.
 """
 
 from __future__ import annotations
@@ -37,9 +45,11 @@ from evchain.lca.chain import petrol_counterpart
 from evchain.lca.inventory import MATERIALS, powertrain_sum
 from evchain.study.cases import CaseTable
 
-#: Outputs that are affine in (u, m, w, p) for fixed choices.
+#: Outputs that are affine in (u, m, w, p) for fixed choices (with the internal sums, which start
+#: with "_": see :func:`evchain.lca.step._impact`).
 AFFINE_SUFFIX = "_kgco2e"
-AFFINE = ("battery_recovered_kg",)
+AFFINE = ("battery_recovered_kg", "manufacturing_cost_eur", "landed_cost_eur", "price_floor_eur", "_other_kg",
+          "_value_added_total", "_value_added_eu", "_value_added_fr")
 #: Outputs that depend on the choices only.
 CONSTANT = ("recycled_content_meets_2031", "recycled_content_meets_2036")
 #: The four continuous inputs, by column name.
@@ -52,9 +62,9 @@ MIN_CASES_PER_COMBINATION = 10
 
 
 def applicable(ctx_cols: dict[str, np.ndarray], details: bool, parts: tuple[str, ...]) -> bool:
-    """Whether the combination path gives the carbon outputs: carbon asked for, no per-case
-    details, no recycled content (the score and the cost, if asked, go case by case)."""
-    return (not details and "carbon" in parts
+    """Whether the combination path may give the outputs: some part asked for, no per-case
+    details, no recycled content."""
+    return (not details and bool(parts)
             and not any(np.isfinite(ctx_cols[f"recycled_{e}"]).any() for e in ("Co", "Li", "Ni")))
 
 
@@ -110,11 +120,12 @@ def _codes(column: np.ndarray, max_k: int) -> tuple[np.ndarray, int] | None:
     return inverse.reshape(-1).astype(np.int64), int(distinct.size)
 
 
-def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, Any], data: DataSet,
-           eol_approach: str, extrapolate: bool, chunk: int) -> dict[str, np.ndarray] | None:
-    """The carbon outputs of every case (all with a feasible battery), or None when the
-    combinations are too many to pay."""
-    from evchain.lca.step import _impact, segments
+def outputs(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, Any], data: DataSet,
+            eol_approach: str, extrapolate: bool, chunk: int, parts: tuple[str, ...] = ("carbon",)
+            ) -> dict[str, np.ndarray] | None:
+    """The impact outputs of ``parts`` of every case (all with a feasible battery), or None when
+    the combinations are too many to pay (or the score's floor bites: module docstring)."""
+    from evchain.lca.step import _impact
 
     if cases.n == 0:
         return None
@@ -146,7 +157,7 @@ def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, 
         context = {**rep_ctx, "energy_wall_kwh_per_100km": point["energy_wall_kwh_per_100km"]}
         return _impact(replace(rep, columns=columns, context=context), context, np.arange(first.size),
                        {"energy_wall_kwh_per_100km": point["energy_wall_kwh_per_100km"]}, data, eol_approach,
-                       extrapolate, False, ("carbon",))
+                       extrapolate, False, parts, internals=True)
 
     _check_glider(cases, data, inverse, first, x, chunk)  # before the representatives: an error names its case
     base = run(None)
@@ -162,16 +173,18 @@ def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, 
                 terms.append((slope, name))
                 intercept -= slope * x0[name]
         coef[out] = [(intercept, None), *terms]
-    # what is not affine comes per case from the affine outputs and per-combination constants
-    p = data.parameter
-    service_per_kwh = p("feqc_per_year") * p("battery_service_life")  # kWh delivered per usable kWh
-    production, petrol_per_km = petrol_counterpart(data, segments(data, rep.vehicle))
-    constants = {out: np.asarray(base[out]) for out in CONSTANT}
-    lifetime = ctx_cols["lifetime_km"]
+    if "_other_kg" in coef and _floor_bites(coef["_other_kg"], inverse, x, chunk):
+        return None
     n = cases.n
-    result: dict[str, np.ndarray] = {out: np.empty(n) for out in (*affine, "gwp_per_km_gco2e",
-                                                                   "battery_cf_kgco2e_per_kwh", "breakeven_km")}
+    per_case = [*(("gwp_per_km_gco2e", "battery_cf_kgco2e_per_kwh", "breakeven_km") if "carbon" in parts else ()),
+                *(("france_score", "france_bonus_eur") if "score" in parts else ()),
+                *(("eu_value_added_share", "france_value_added_share") if "cost" in parts else ())]
+    result: dict[str, np.ndarray] = {out: np.empty(n) for out in (*affine, *per_case)}
+    constants = {out: np.asarray(base[out]) for out in CONSTANT if out in base}
     result.update({out: np.empty(n, dtype=values.dtype) for out, values in constants.items()})
+    if "score" in parts:
+        result["france_bonus_eligible"] = np.empty(n, dtype=bool)
+    finish = _finishers(cases, ctx_cols, energy, data, parts, rep, x)
     for block in blocks(np.arange(n), chunk):  # in cache-sized blocks, written in place
         s = slice(int(block[0]), int(block[-1]) + 1) if block.size else slice(0, 0)
         combo = inverse[s]
@@ -180,21 +193,79 @@ def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, 
             np.take(terms[0][0], combo, out=target)
             for values, term in terms[1:]:
                 target += values.take(combo) * x[str(term)][s]
-        np.multiply(result["gwp_total_kgco2e"][s], 1000.0, out=result["gwp_per_km_gco2e"][s])
-        result["gwp_per_km_gco2e"][s] /= lifetime[s]  # as the case-by-case path: 1000 total / lifetime
-        np.divide(result["battery_cf_total_kgco2e"][s], x["battery_usable"][s] * service_per_kwh,
-                  out=result["battery_cf_kgco2e_per_kwh"][s])
-        use = result["gwp_use_kgco2e"][s]
-        gap = petrol_per_km.take(combo) - use / lifetime[s]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            even = np.maximum((result["gwp_total_kgco2e"][s] - use - production.take(combo)) / gap, 0.0)
-        result["breakeven_km"][s] = np.where(gap > 0, even, np.inf)
         for out, values in constants.items():
             np.take(values, combo, out=result[out][s])
+        finish(result, s, combo)
     result["year"] = ctx_cols["year"].astype(np.int64)
-    result["lifetime_km"] = lifetime
+    result["lifetime_km"] = ctx_cols["lifetime_km"]
     result["use_country"] = ctx_cols["use_country"]
-    return {k: result[k] for k in base}  # the outputs in the case-by-case path's order
+    return {k: result[k] for k in base if not k.startswith("_")}  # the outputs in the case-by-case path's order
+
+
+def carbon(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, Any], data: DataSet,
+           eol_approach: str, extrapolate: bool, chunk: int) -> dict[str, np.ndarray] | None:
+    """The carbon outputs of every case (see :func:`outputs`)."""
+    return outputs(cases, ctx_cols, energy, data, eol_approach, extrapolate, chunk, ("carbon",))
+
+
+def _floor_bites(terms: list[tuple[np.ndarray, str | None]], inverse: np.ndarray, x: dict[str, np.ndarray],
+                 chunk: int) -> bool:
+    """Whether the score's "other materials" mass is negative for some case (its floor at zero
+    then makes the component not affine)."""
+    for block in blocks(np.arange(inverse.size), chunk):
+        s = slice(int(block[0]), int(block[-1]) + 1) if block.size else slice(0, 0)
+        combo = inverse[s]
+        value = terms[0][0].take(combo)
+        for values, term in terms[1:]:
+            value += values.take(combo) * x[str(term)][s]
+        if (value < 0.0).any():
+            return True
+    return False
+
+
+def _finishers(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str, Any], data: DataSet,
+               parts: tuple[str, ...], rep: CaseTable, x: dict[str, np.ndarray]) -> Any:
+    """The per-case step of the outputs that are not affine, computed from the affine ones with
+    the case-by-case path's functions: ``finish(result, s, combo)`` fills them for the cases at
+    slice ``s`` (of combinations ``combo``)."""
+    from evchain.lca.step import bonus_eur, reach_km, score_category2, segments
+    from evchain.score.french import points
+    from evchain.sites.cost import shares_of
+
+    p = data.parameter
+    service_per_kwh = p("feqc_per_year") * p("battery_service_life")  # kWh delivered per usable kWh
+    lifetime = ctx_cols["lifetime_km"]
+    if "carbon" in parts:
+        production, petrol_per_km = petrol_counterpart(data, segments(data, rep.vehicle))
+    driver = p("driver_mass")
+
+    def finish(result: dict[str, np.ndarray], s: slice, combo: np.ndarray) -> None:
+        if "carbon" in parts:
+            life = lifetime[s]
+            np.multiply(result["gwp_total_kgco2e"][s], 1000.0, out=result["gwp_per_km_gco2e"][s])
+            result["gwp_per_km_gco2e"][s] /= life  # as the case-by-case path: 1000 total / lifetime
+            np.divide(result["battery_cf_total_kgco2e"][s], x["battery_usable"][s] * service_per_kwh,
+                      out=result["battery_cf_kgco2e_per_kwh"][s])
+            use = result["gwp_use_kgco2e"][s]
+            gap = petrol_per_km.take(combo) - use / life
+            with np.errstate(divide="ignore", invalid="ignore"):
+                even = np.maximum((result["gwp_total_kgco2e"][s] - use - production.take(combo)) / gap, 0.0)
+            result["breakeven_km"][s] = np.where(gap > 0, even, np.inf)
+        if "score" in parts:
+            idx = np.arange(s.start, s.stop)
+            reach = reach_km(energy, idx, x["battery_usable"][s], x["energy_wall_kwh_per_100km"][s])
+            score, eligible = points(data, result["france_score_footprint_kgco2e"][s],
+                                     score_category2(data, cases, idx, reach))
+            result["france_score"][s] = score
+            result["france_bonus_eligible"][s] = eligible
+            result["france_bonus_eur"][s] = bonus_eur(data, eligible, x["curb_mass"][s] - driver)
+        if "cost" in parts:
+            eu, france = shares_of(result["_value_added_total"][s], result["_value_added_eu"][s],
+                                   result["_value_added_fr"][s])
+            result["eu_value_added_share"][s] = eu
+            result["france_value_added_share"][s] = france
+
+    return finish
 
 
 def _check_glider(cases: CaseTable, data: DataSet, inverse: np.ndarray, first: np.ndarray,

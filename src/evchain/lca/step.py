@@ -16,7 +16,7 @@ from evchain.lca import model as lm
 from evchain.lca.chain import impact_outputs
 from evchain.lca.inventory import MATERIALS, glider_sum, powertrain_sum, segment_row, unit
 from evchain.score.french import COMPONENTS, ScoreInputs, french_score, transport_kg
-from evchain.sites.cost import CATEGORIES, CarCostInputs, car_cost, shares, value_added
+from evchain.sites.cost import CATEGORIES, CarCostInputs, car_cost, shares_of, value_added, value_added_sums
 from evchain.study.cases import CaseTable
 
 
@@ -44,8 +44,9 @@ def _codes(data: DataSet, sites: np.ndarray) -> np.ndarray:
 
 
 def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.BatteryContext, pack: Any,
-                  case: lm.Case, energy: dict[str, Any]) -> dict[str, np.ndarray]:
-    """France's environmental score of each case (see :mod:`evchain.score.french`)."""
+                  case: lm.Case, energy: dict[str, Any], internals: bool = False) -> dict[str, np.ndarray]:
+    """France's environmental score of each case (see :mod:`evchain.score.french`); ``internals``
+    adds ``_other_kg``, the mass the score counts as other materials before its floor at zero."""
     ctx = lm.context(data, battery)
     inv = ctx.inventory
     kw, kind = case.motor_kw, case.wound_rotor
@@ -57,35 +58,56 @@ def _french_score(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.
         w = unit(material)
         return powertrain_sum(inv, w, kw, kind) + glider_sum(inv, w, glider_mass, seg)
 
-    columns = cases.columns
-    range_km = energy.get("range_km")
-    reach = (subset(range_km, idx) if range_km is not None else np.full(idx.size, np.nan))
-    reach = np.where(np.isfinite(reach), reach, pack.usable_kwh / case.energy_wall_kwh_per_100km * 100.0)
-    rules = data.table("french_score")["score"]
-    category2 = ((subset(columns["seats"], idx) >= rules.value("cat2_min_seats"))
-                 & (subset(columns["boot_volume"], idx) > rules.value("cat2_min_boot_volume"))
-                 & (reach >= rules.value("cat2_min_range")))
+    reach = reach_km(energy, idx, pack.usable_kwh, case.energy_wall_kwh_per_100km)
+    category2 = score_category2(data, cases, idx, reach)
     mass = case.curb_mass_kg - data.parameter("driver_mass")
-    inputs = ScoreInputs(parts("steel"), parts("aluminium"), no_battery,
-                         pack.energy_kwh, case.cell_country, case.assembly_country, mass, category2)
+    steel, aluminium = parts("steel"), parts("aluminium")
+    inputs = ScoreInputs(steel, aluminium, no_battery, pack.energy_kwh, case.cell_country, case.assembly_country, mass,
+                         category2)
     sites = cases.context["assembly_site"] if cases.context else default_context(cases, data)["assembly_site"]
     plant_site = subset(sites, idx)
     result = french_score(data, inputs, transport_kg(data, plant_site, case.assembly_country, mass))
-    trade = data.table("trade")
-    aid = trade["fr-cee-coup-de-pouce-2026"].value("amount_other") if "fr-cee-coup-de-pouce-2026" in trade else 0.0
-    max_mass = trade["fr-eligibility"].value("max_mass") if "fr-eligibility" in trade else np.inf
-    # the bonus also needs a price of at most 47,000 EUR, which the model does not know (list prices)
-    bonus = np.where(result["eligible"] & (mass < max_mass), aid, 0.0)
     out = {"france_score": result["score"], "france_bonus_eligible": result["eligible"],
-           "france_bonus_eur": bonus, "france_score_footprint_kgco2e": result["total"]}
+           "france_bonus_eur": bonus_eur(data, result["eligible"], mass),
+           "france_score_footprint_kgco2e": result["total"]}
     for name in COMPONENTS:
         out[f"france_score_{name}_kgco2e"] = result[name]
+    if internals:
+        out["_other_kg"] = no_battery - steel - aluminium
     return out
 
 
+def reach_km(energy: dict[str, Any], idx: np.ndarray, usable_kwh: np.ndarray,
+             wall_kwh_per_100km: np.ndarray) -> np.ndarray:
+    """The electric range the score's category asks for [km]: the drive cycle's, else usable
+    energy over the consumption given."""
+    range_km = energy.get("range_km")
+    reach = subset(range_km, idx) if range_km is not None else np.full(idx.size, np.nan)
+    return np.where(np.isfinite(reach), reach, usable_kwh / wall_kwh_per_100km * 100.0)
+
+
+def score_category2(data: DataSet, cases: CaseTable, idx: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Whether each case is a category-2 car of the score (seats, boot and range)."""
+    rules = data.table("french_score")["score"]
+    columns = cases.columns
+    return ((subset(columns["seats"], idx) >= rules.value("cat2_min_seats"))
+            & (subset(columns["boot_volume"], idx) > rules.value("cat2_min_boot_volume"))
+            & (reach >= rules.value("cat2_min_range")))
+
+
+def bonus_eur(data: DataSet, eligible: np.ndarray, mass_kg: np.ndarray) -> np.ndarray:
+    """The bonus of an eligible car [EUR] (its mass without driver under the cap); the bonus also
+    needs a price of at most 47,000 EUR, which the model does not know (list prices)."""
+    trade = data.table("trade")
+    aid = trade["fr-cee-coup-de-pouce-2026"].value("amount_other") if "fr-cee-coup-de-pouce-2026" in trade else 0.0
+    max_mass = trade["fr-eligibility"].value("max_mass") if "fr-eligibility" in trade else np.inf
+    return np.where(eligible & (mass_kg < max_mass), aid, 0.0)
+
+
 def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.BatteryContext, r: bm.Rows, pack: Any,
-              case: lm.Case, details: bool) -> dict[str, Any]:
-    """Cost, landed cost and value added of each case (see :mod:`evchain.sites.cost`)."""
+              case: lm.Case, details: bool, internals: bool = False) -> dict[str, Any]:
+    """Cost, landed cost and value added of each case (see :mod:`evchain.sites.cost`); ``internals``
+    adds the value added in all, in the EU and in France (``_value_added_total|eu|fr``)."""
     costs = bm.cost(battery, r)
     kwh = pack.energy_kwh
     region_code = {"china": "CN", "europe": "", "world": "WORLD"}
@@ -127,10 +149,13 @@ def _car_cost(data: DataSet, cases: CaseTable, idx: np.ndarray, battery: bm.Batt
     if elsewhere.any():
         add(va, case.motor_country, drive * elsewhere)
         add(va, case.assembly_country, -drive * elsewhere)
-    eu, france = shares(data, va)
+    sums = value_added_sums(data, va)
+    eu, france = shares_of(*sums)
     out: dict[str, Any] = {"manufacturing_cost_eur": cost["manufacturing"], "landed_cost_eur": cost["landed"],
                            "price_floor_eur": cost["price_floor"], "eu_value_added_share": eu,
                            "france_value_added_share": france}
+    if internals:
+        out.update(zip(INTERNAL_VALUE_ADDED, sums, strict=True))
     if details:
         out["cost_by_category_eur"] = _per_case({c: cost[c] for c in CATEGORIES})
         out["labour_hours_by_country"] = _per_case(labour)
@@ -164,6 +189,9 @@ def segments(data: DataSet, vehicles: np.ndarray) -> np.ndarray:
                       if v in data.vehicles else "B")
 
 
+#: Value added in all, in the EU and in France, as ``_car_cost`` gives them with ``internals``.
+INTERNAL_VALUE_ADDED = ("_value_added_total", "_value_added_eu", "_value_added_fr")
+
 #: Cases per block of the impact step: intermediates stay bounded (and in cache) whatever n is.
 CHUNK = 32_768
 
@@ -189,13 +217,10 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     ctx_cols = cases.context or default_context(cases, data)
     idx = np.flatnonzero(present(b["cell"]) & np.isfinite(cases.columns["battery_usable"]))
     every = idx.size == cases.n
-    carbon: dict[str, Any] | None = None
-    if every and fast.applicable(ctx_cols, details, parts):  # carbon of a sweep: by combination of choices
-        carbon = fast.carbon(cases, ctx_cols, energy, data, eol_approach, extrapolate, CHUNK)
-        if carbon is not None:
-            parts = tuple(p for p in parts if p != "carbon")
-            if not parts:
-                return carbon
+    if every and fast.applicable(ctx_cols, details, parts):  # a sweep: by combination of choices
+        combined = fast.outputs(cases, ctx_cols, energy, data, eol_approach, extrapolate, CHUNK, parts)
+        if combined is not None:
+            return combined
     writer = BlockColumns(cases.n, covered=every)
     for block in blocks(idx, CHUNK):
         try:
@@ -210,15 +235,14 @@ def apply_impact(cases: CaseTable, energy: dict[str, Any], data: DataSet, eol_ap
     full: dict[str, Any] = writer.columns()
     if every:
         full.update({name: ctx_cols[name] for name in PASSED})
-    if carbon is not None:  # the carbon outputs first, as the case-by-case path orders them
-        return {**{k: v for k, v in carbon.items() if k not in full}, **full}
     return full
 
 
 def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, energy: dict[str, Any],
             data: DataSet, eol_approach: str, extrapolate: bool, details: bool,
-            parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
-    """Impact outputs of the cases at ``idx`` (all with battery data)."""
+            parts: tuple[str, ...] = PARTS, internals: bool = False) -> dict[str, Any]:
+    """Impact outputs of the cases at ``idx`` (all with battery data); ``internals`` adds the
+    intermediate sums :mod:`evchain.lca.fast` needs (names starting with ``_``)."""
     b = cases.battery
     battery = bm.context(data)
     r = bm.rows(battery, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
@@ -261,9 +285,9 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
     out = (impact_outputs(data, battery, r, pack, case, kg, context, eol_approach, extrapolate, details)
            if "carbon" in parts else {})
     if "score" in parts:
-        out.update(_french_score(data, cases, idx, battery, pack, case, energy))
+        out.update(_french_score(data, cases, idx, battery, pack, case, energy, internals))
     if "cost" in parts:
-        out.update(_car_cost(data, cases, idx, battery, r, pack, case, details))
+        out.update(_car_cost(data, cases, idx, battery, r, pack, case, details, internals))
     out["year"] = case.year.astype(np.int64)
     out["lifetime_km"] = case.lifetime_km
     out["use_country"] = case.use_country

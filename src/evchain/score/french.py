@@ -136,10 +136,16 @@ def french_score(data: DataSet, inputs: ScoreInputs, transport: np.ndarray) -> d
         "transport": transport,
     }
     total = sum(out[c] for c in COMPONENTS)
-    high = np.where(inputs.category2, score.value("ec_high_cat2"), score.value("ec_high_cat1"))
-    low = np.where(inputs.category2, score.value("ec_low_cat2"), score.value("ec_low_cat1"))
-    points = np.clip(score.value("max_points") * (high - total) / (high - low), 0.0, score.value("max_points"))
     out["total"] = total
-    out["score"] = points
-    out["eligible"] = points >= score.value("eligibility_threshold")
+    out["score"], out["eligible"] = points(data, total, inputs.category2)
     return out
+
+
+def points(data: DataSet, total_kgco2e: np.ndarray, category2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The score [points, 0 to 80] of a footprint [kg CO2e] in its category, and whether it
+    reaches the bonus threshold (module docstring)."""
+    score = data.table("french_score")["score"]
+    high = np.where(category2, score.value("ec_high_cat2"), score.value("ec_high_cat1"))
+    low = np.where(category2, score.value("ec_low_cat2"), score.value("ec_low_cat1"))
+    result = np.clip(score.value("max_points") * (high - total_kgco2e) / (high - low), 0.0, score.value("max_points"))
+    return result, result >= score.value("eligibility_threshold")

@@ -148,6 +148,11 @@ def value_added(data: DataSet, x: CarCostInputs, cost: dict[str, np.ndarray]
 
 def shares(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Shares of value added made in the EU and in France [-]."""
+    return shares_of(*value_added_sums(data, added))
+
+
+def value_added_sums(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Value added in all, in the EU and in France [EUR per car]."""
     countries = data.table("countries")
     first = next(iter(added.values()))
     total, eu = np.zeros_like(first), np.zeros_like(first)
@@ -155,6 +160,10 @@ def shares(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.
         total += value
         if code in countries and countries[code].meta.get("eu"):
             eu += value
-    france = added.get("FR", np.zeros_like(total))
+    return total, eu, added.get("FR", np.zeros_like(total))
+
+
+def shares_of(total: np.ndarray, eu: np.ndarray, france: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares of the EU's and France's value added in the total [-] (NaN where nothing is added)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, eu / total, np.nan), np.where(total > 0, france / total, np.nan)
