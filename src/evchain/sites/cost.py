@@ -146,11 +146,6 @@ def value_added(data: DataSet, x: CarCostInputs, cost: dict[str, np.ndarray]
     return added, hours
 
 
-def shares(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Shares of value added made in the EU and in France [-]."""
-    return shares_of(*value_added_sums(data, added))
-
-
 def value_added_sums(data: DataSet, added: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Value added in all, in the EU and in France [EUR per car]."""
     countries = data.table("countries")
