@@ -53,3 +53,27 @@ def test_only_unconverged_cases_are_simulated_again():
     solve_range(np.array([300.0, 300.0, 400.0]), np.full(3, 1200.0), np.full(3, 6.0), np.array([24.0, 24.0, 40.0]),
                 consumption, max_usable_kwh=300.0)
     assert calls[0] == 3 and calls[-1] < 3  # the mass-independent case converges at once
+
+
+def test_a_consumption_that_drops_with_mass_is_bracketed_to_the_smallest_pack_that_reaches_the_target():
+    """On the regulated WLTC a heavier car can change class and use less at once (a step down in
+    e(m)): the range then jumps over some targets. The closure returns the smallest pack that
+    reaches each target instead of giving up."""
+    step_kg = 2600.0
+
+    def consumption(mass, which):
+        return np.where(mass < step_kg, 0.16 + 1e-5 * mass, 0.15 + 1e-5 * mass)
+
+    base, k = np.full(3, 1200.0), np.full(3, 6.0)
+    # reach at the step: U = (2600 - 1200) / 6 = 233.3 kWh; just below it 233.3 / 0.186 = 1254 km,
+    # just above it 233.3 / 0.176 = 1326 km
+    targets = np.array([1000.0, 1290.0, 1400.0])
+    closure = solve_range(targets, base, k, np.full(3, 50.0), consumption, max_usable_kwh=300.0)
+    assert closure.feasible.all()
+    u = closure.usable_kwh
+    reach = u / consumption(base + k * u, np.arange(3))
+    np.testing.assert_allclose(reach[[0, 2]], targets[[0, 2]], atol=0.01)  # met exactly on either side
+    assert u[1] == pytest.approx((step_kg - 1200.0) / 6.0, abs=1e-3)  # the target falls in the jump
+    assert reach[1] > targets[1]
+    smaller = u[1] - 1e-3
+    assert smaller / consumption(base[:1] + 6.0 * smaller, np.arange(1))[0] < targets[1]  # the smallest that reaches it

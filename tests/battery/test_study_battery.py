@@ -87,7 +87,7 @@ def test_range_target_sizes_the_pack_and_the_car_reaches_it(tmp_path):
 
 def test_unreachable_range_is_reported_infeasible(tmp_path):
     battery = 'target_range = "1500 km", chemistry = "Na-ion", architecture = "module-to-pack"'
-    results = evaluate(load_study(_study(tmp_path, _variant("far", "renault-twingo-etech", battery=battery))))
+    results = evaluate(load_study(_study(tmp_path, _variant("far", "renault-megane-etech-ev60", battery=battery))))
     case = json.loads(results.to_json())["cases"][0]
     assert case["battery_feasible"] is False
     assert case["range_km"] is None and case["pack_mass_kg"] is None and case["test_mass_kg"] is None
