@@ -33,7 +33,8 @@ PACK_PART_FIELDS: tuple[str, ...] = (
 )
 
 ARCHITECTURE_FIELDS: dict[str, Field] = _fields(
-    Field("gravimetric_efficiency", "dimensionless", 0.3, 1.0, "cell mass / pack mass"),
+    Field("non_cell_mass_per_kwh", "kg/kWh", 0.0, 10.0,
+          "mass of a pack beyond its cells (housing, modules, thermal system, electrics) per kWh of pack energy"),
     Field("volumetric_efficiency", "dimensionless", 0.2, 1.0, "cell volume / pack volume"),
     Field("hardware_cost", "EUR/kWh", 0.0, 200.0, "pack parts other than cells, per kWh of pack energy"),
     Field("assembly_hours", "h/kWh", 0.0, 5.0, "pack assembly labour per kWh of pack energy"),

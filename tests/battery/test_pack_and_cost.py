@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from evchain.battery import model as bm
 from evchain.battery.cost import PACK_CATEGORIES, capital_recovery_factor
-from evchain.battery.pack import design_pack, materials_kg
+from evchain.battery.pack import design_pack, gravimetric_efficiency, materials_kg
 from evchain.data.registry import load_data
 
 DATA = load_data()
@@ -28,14 +28,16 @@ def _rows(cell: int, arch: int, cell_site: str = "CN", pack_site: str = "CN") ->
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, N_CELLS - 1), st.integers(0, N_ARCH - 1), st.floats(5.0, 150.0))
 def test_pack_mass_and_materials_balance(cell, arch, usable):
-    """Materials add up to the pack mass; pack Wh/kg = cell Wh/kg x gravimetric efficiency."""
+    """Materials add up to the pack mass; pack Wh/kg = cell Wh/kg x gravimetric efficiency, which is
+    cell mass over pack mass."""
     r = _rows(cell, arch)
     pack = bm.design(CTX, r, np.array([usable]))
     kg = materials_kg(pack.energy_kwh, pack.non_cell_mass_kg, LIB.cell_kg_per_kwh, LIB.part_kg_per_kg, r.cell,
                       r.architecture)
     assert kg.sum() == pytest.approx(pack.mass_kg[0], rel=1e-9)
-    assert pack.specific_energy_wh_per_kg[0] == pytest.approx(
-        LIB.specific_energy[cell] * LIB.gravimetric_efficiency[arch], rel=1e-12)
+    efficiency = gravimetric_efficiency(LIB.specific_energy[cell], LIB.non_cell_mass_per_kwh[arch])
+    assert pack.specific_energy_wh_per_kg[0] == pytest.approx(LIB.specific_energy[cell] * efficiency, rel=1e-12)
+    assert pack.cell_mass_kg[0] / pack.mass_kg[0] == pytest.approx(efficiency, rel=1e-12)
     assert pack.energy_kwh[0] >= usable
     assert pack.cells[0] * LIB.cell_energy[cell] >= 1000.0 * pack.energy_kwh[0] - 1e-6
 

@@ -121,8 +121,8 @@ def test_a_battery_usable_override_resizes_the_pack(tmp_path):
 
 
 @pytest.mark.parametrize(("file", "row", "message"), [
-    ("pack_architectures.csv", "cell-to-pack,gravimetric_efficiency,1.3,dimensionless,,,geega-2026,,",
-     r"pack_architectures.csv:2: gravimetric_efficiency = 1.3 dimensionless is outside 0.3 to 1"),
+    ("pack_architectures.csv", "cell-to-pack,non_cell_mass_per_kwh,12,kg/kWh,,,geega-2026,,",
+     r"pack_architectures.csv:2: non_cell_mass_per_kwh = 12 kg/kWh is outside 0 to 10 kg/kWh"),
     ("regions.csv", "china,cell_yield,1.2,dimensionless,,,2024,cru-yield-evinfocus,,",
      r"regions.csv:2: cell_yield = 1.2 dimensionless is outside 0.2 to 1"),
     ("material_prices.csv", "lfp,-4,USD/kg,,,2024,energytrend-prices,,",

@@ -74,12 +74,12 @@ def test_an_unknown_vehicle_gets_suggestions():
 
 
 def test_range_targets_size_the_pack_and_an_unreachable_one_is_reported():
-    r = evchain.sweep(3, "renault-5-etech-52", battery={
+    r = evchain.sweep(3, "renault-5-etech-52", drag_coefficient=np.array([0.3, 0.3, 0.6]), battery={
         "target_range": np.array([200.0, 300.0, 1500.0]),
         "cell": (["lfp-prismatic", "sodium-ion-prismatic"], np.array([0, 0, 1])),
         "architecture": (["cell-to-pack", "module-to-pack"], np.array([0, 0, 1]))})
     np.testing.assert_allclose(r.columns["range_km"][:2], [200.0, 300.0], rtol=0.01)
-    assert r.columns["battery_feasible"].tolist() == [True, True, False]  # 1,500 km on sodium-ion modules
+    assert r.columns["battery_feasible"].tolist() == [True, True, False]  # 1,500 km on sodium-ion modules, Cd 0.6
     assert np.isnan(r.columns["range_km"][2]) and np.isnan(r.columns["pack_usable_kwh"][2])
 
 

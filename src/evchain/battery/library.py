@@ -90,7 +90,7 @@ class Library:
     cell_kg_per_kwh: np.ndarray  #: (cells, categories) [kg/kWh of cell energy]
     bom_kg_per_kwh: np.ndarray  #: (cells, BOM fields) [kg/kWh], scaled to close the mass balance
     material_cost_per_kwh: np.ndarray  #: per cell, materials at their prices [EUR/kWh], before yield
-    gravimetric_efficiency: np.ndarray  #: per architecture [-]
+    non_cell_mass_per_kwh: np.ndarray  #: per architecture [kg/kWh of pack energy]
     volumetric_efficiency: np.ndarray  #: per architecture [-]
     hardware_cost: np.ndarray  #: per architecture [EUR/kWh]
     assembly_hours: np.ndarray  #: per architecture [h/kWh]
@@ -168,7 +168,7 @@ def build_library(data: DataSet) -> Library:
         cell_kg_per_kwh=matrix(cell_rows),
         bom_kg_per_kwh=np.array(bom_rows),
         material_cost_per_kwh=np.array(costs),
-        gravimetric_efficiency=np.array([a.value("gravimetric_efficiency") for a in archs.values()]),
+        non_cell_mass_per_kwh=np.array([a.value("non_cell_mass_per_kwh") for a in archs.values()]),
         volumetric_efficiency=np.array([a.value("volumetric_efficiency") for a in archs.values()]),
         hardware_cost=np.array([a.value("hardware_cost") for a in archs.values()]),
         assembly_hours=np.array([a.value("assembly_hours") for a in archs.values()]),

@@ -81,7 +81,7 @@ def design(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray) -> PackDesign:
     """Pack designs for the usable energies [kWh]."""
     lib = ctx.lib
     return design_pack(usable_kwh, lib.usable_share[r.cell], lib.specific_energy[r.cell], lib.energy_density[r.cell],
-                       lib.cell_energy[r.cell], lib.gravimetric_efficiency[r.architecture],
+                       lib.cell_energy[r.cell], lib.non_cell_mass_per_kwh[r.architecture],
                        lib.volumetric_efficiency[r.architecture])
 
 
@@ -89,7 +89,7 @@ def kg_per_usable_kwh(ctx: BatteryContext, r: Rows) -> np.ndarray:
     """Pack mass per kWh of usable energy [kg/kWh]."""
     lib = ctx.lib
     return pack_mass_per_kwh(lib.usable_share[r.cell], lib.specific_energy[r.cell],
-                             lib.gravimetric_efficiency[r.architecture])
+                             lib.non_cell_mass_per_kwh[r.architecture])
 
 
 def cost(ctx: BatteryContext, r: Rows) -> dict[str, np.ndarray]:

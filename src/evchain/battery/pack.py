@@ -2,17 +2,23 @@
 
 All functions take arrays over cases (or scalars) and return arrays; nothing is looped
 in Python. With ``E_u`` the usable energy, ``s`` the usable share, ``e_c`` and ``ρ_c``
-the cell's specific energy and energy density, ``η_m`` and ``η_v`` the architecture's
-gravimetric and volumetric efficiencies (cell mass / pack mass, cell volume / pack
-volume)::
+the cell's specific energy and energy density, ``k`` the architecture's non-cell mass per
+kWh and ``η_v`` its volumetric efficiency (cell volume / pack volume)::
 
     E = E_u / s                       total energy [kWh]
-    m_cells = 1000 E / e_c            [kg]        m_pack = m_cells / η_m
+    m_cells = 1000 E / e_c            [kg]        m_pack = m_cells + k E
     V_cells = 1000 E / ρ_c            [l]         V_pack = V_cells / η_v
+
+The pack's gravimetric efficiency (cell mass / pack mass, Löbberding et al.) follows as
+``1 / (1 + k e_c / 1000)``. Teardowns show the non-cell mass (housing, modules, cooling,
+electrics) scaling with the pack's energy whatever its chemistry: about 2.2 kg/kWh in
+module packs of NMC (Renault Zoe, VW MEB) and of LFP cells (Tesla Model 3 SR+), so one
+ratio cannot fit both (0.63 with NMC cells, 0.75 with the heavier LFP cells).
 
 References: cell-to-pack ratios as defined by Löbberding et al., "From Cell to Battery
 System in BEVs: Analysis of System Packing Efficiency and Cell Types", World Electric
-Vehicle Journal 11(4):77, 2020 (doi:10.3390/wevj11040077).
+Vehicle Journal 11(4):77, 2020 (doi:10.3390/wevj11040077); the teardowns in
+``pack_architectures.csv``.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ class PackDesign:
 
 
 def design_pack(usable_kwh: np.ndarray, usable_share: np.ndarray, cell_wh_per_kg: np.ndarray,
-                cell_wh_per_l: np.ndarray, cell_energy_wh: np.ndarray, gravimetric_efficiency: np.ndarray,
+                cell_wh_per_l: np.ndarray, cell_energy_wh: np.ndarray, non_cell_kg_per_kwh: np.ndarray,
                 volumetric_efficiency: np.ndarray) -> PackDesign:
     """Size a pack for a usable energy [kWh] (see the module docstring for the equations)."""
     usable = np.asarray(usable_kwh, dtype=np.float64)
@@ -60,16 +66,21 @@ def design_pack(usable_kwh: np.ndarray, usable_share: np.ndarray, cell_wh_per_kg
         energy_kwh=energy,
         usable_kwh=usable,
         cell_mass_kg=cell_mass,
-        mass_kg=cell_mass / gravimetric_efficiency,
+        mass_kg=cell_mass + non_cell_kg_per_kwh * energy,
         volume_l=1000.0 * energy / cell_wh_per_l / volumetric_efficiency,
         cells=np.ceil(1000.0 * energy / cell_energy_wh - 1e-9),
     )
 
 
 def pack_mass_per_kwh(usable_share: np.ndarray, cell_wh_per_kg: np.ndarray,
-                      gravimetric_efficiency: np.ndarray) -> np.ndarray:
+                      non_cell_kg_per_kwh: np.ndarray) -> np.ndarray:
     """Pack mass per kWh of usable energy [kg/kWh] (the slope the mass closure uses)."""
-    return 1000.0 / (usable_share * cell_wh_per_kg * gravimetric_efficiency)
+    return (1000.0 / cell_wh_per_kg + non_cell_kg_per_kwh) / usable_share
+
+
+def gravimetric_efficiency(cell_wh_per_kg: np.ndarray, non_cell_kg_per_kwh: np.ndarray) -> np.ndarray:
+    """Cell mass over pack mass [-] (module docstring)."""
+    return 1.0 / (1.0 + non_cell_kg_per_kwh * cell_wh_per_kg / 1000.0)
 
 
 def materials_kg(energy_kwh: np.ndarray, non_cell_mass_kg: np.ndarray, cell_kg_per_kwh: np.ndarray,

@@ -90,7 +90,7 @@ def _value_row(name: str, v: Value) -> list[str]:
 _LIST_FIELDS = {
     "cells": ("specific_energy", "energy_density", "nominal_voltage", "cell_energy", "cycle_life", "usable_share",
               "cathode_active"),
-    "pack_architectures": ("gravimetric_efficiency", "volumetric_efficiency", "hardware_cost", "assembly_hours"),
+    "pack_architectures": ("non_cell_mass_per_kwh", "volumetric_efficiency", "hardware_cost", "assembly_hours"),
     "countries": ("labour_cost", "vehicle_labour_cost", "electricity_price"),
     "sites": ("hours_per_vehicle", "vehicles_built", "capacity_vehicles", "capacity_gwh", "capacity_tonnes"),
     "regions": ("cell_capex", "utilisation", "cell_yield", "margin", "cell_labour_hours"),
