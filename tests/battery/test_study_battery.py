@@ -205,3 +205,25 @@ def test_blocks_of_cases_give_the_same_battery_outputs_as_one_block(monkeypatch)
             np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-9, err_msg=name)
     for name in ("curb_mass", "battery_usable"):
         np.testing.assert_allclose(one_cases.columns[name], blocks_cases.columns[name], rtol=1e-9)
+
+
+def test_a_reference_pack_holds_the_gross_energy_its_car_publishes(tmp_path):
+    """The Dacia Spring publishes 26.8 kWh usable of 27.4 kWh: its own pack holds 27.4 kWh (not the
+    NMC cells' typical 0.945 share), resized it keeps the maker's share, and other cells take their
+    own typical share. A sweep of the same car gives the same packs."""
+    import evchain
+
+    data = load_data()
+    spring = data.vehicles["dacia-spring-45"].values
+    share = spring["battery_usable"].value / spring["battery_capacity"].value
+    cases = _cases(_study(tmp_path, _variant("own", "dacia-spring-45"),
+                          _variant("bigger", "dacia-spring-45", battery='capacity = "40 kWh"'),
+                          _variant("lfp", "dacia-spring-45", battery='cell = "lfp-prismatic"')))
+    assert cases["own"]["pack_energy_kwh"] == pytest.approx(spring["battery_capacity"].value, rel=1e-12)
+    assert cases["bigger"]["pack_energy_kwh"] == pytest.approx(40.0 / share, rel=1e-12)
+    typical = data.table("cells")["lfp-prismatic"].value("usable_share")
+    assert cases["lfp"]["pack_energy_kwh"] == pytest.approx(spring["battery_usable"].value / typical, rel=1e-12)
+    swept = evchain.sweep(2, "dacia-spring-45", battery={"cell": (["nmc811-prismatic", "lfp-prismatic"], [0, 1])},
+                          context={"energy_wall_kwh_per_100km": 14.0}).columns
+    assert swept["pack_energy_kwh"].tolist() == pytest.approx([cases["own"]["pack_energy_kwh"],
+                                                              cases["lfp"]["pack_energy_kwh"]], rel=1e-12)

@@ -82,6 +82,15 @@ def reference_battery(vehicle: Vehicle, data: DataSet) -> BatteryChoice:
                          str(meta["pack_site"]), usable.value if usable is not None else math.nan)
 
 
+def reference_usable_share(vehicle: Vehicle) -> float:
+    """Usable over gross energy of a reference vehicle's own pack [-] where it publishes both
+    (``battery_usable``, ``battery_capacity``), else NaN (the cells' typical share applies)."""
+    usable, gross = vehicle.values.get("battery_usable"), vehicle.values.get("battery_capacity")
+    if usable is None or gross is None or not has_reference_battery(vehicle):
+        return math.nan
+    return min(usable.value / gross.value, 1.0)
+
+
 def has_reference_battery(vehicle: Vehicle) -> bool:
     """Whether the vehicle's data describe its battery (cell, architecture, sites)."""
     return all(k in vehicle.meta for k in ("battery_cell", "battery_architecture", "cell_site", "pack_site"))

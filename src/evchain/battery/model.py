@@ -11,12 +11,12 @@ or reported material) and ``battery_bom_kg`` (by part: cathode, anode, foils, ..
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from evchain.arrays import coded, map_values
+from evchain.arrays import coded, map_values, subset
 from evchain.battery.choice import site_country
 from evchain.battery.cost import PACK_CATEGORIES, Countries, build_countries, capital_recovery_factor, pack_cost
 from evchain.battery.library import Library, build_library
@@ -59,12 +59,15 @@ def context(data: DataSet) -> BatteryContext:
 
 @dataclass(frozen=True)
 class Rows:
-    """Each case's rows into the library and country arrays."""
+    """Each case's rows into the library and country arrays; ``usable_share``, where finite, the
+    case's own usable share of its pack [-] (a reference car's published usable over gross
+    energy), else the cell's."""
 
     cell: np.ndarray
     architecture: np.ndarray
     cell_country: np.ndarray
     pack_country: np.ndarray
+    usable_share: np.ndarray | None = None
 
 
 def rows(ctx: BatteryContext, data: DataSet, cell: np.ndarray, architecture: np.ndarray, cell_site: np.ndarray,
@@ -77,10 +80,32 @@ def rows(ctx: BatteryContext, data: DataSet, cell: np.ndarray, architecture: np.
                 map_values(cell_site, country_row, np.int64), map_values(pack_site, country_row, np.int64))
 
 
+def case_rows(ctx: BatteryContext, data: DataSet, battery: dict[str, np.ndarray], idx: np.ndarray) -> Rows:
+    """Rows of the cases at ``idx`` of a case table's battery columns, with the usable share of
+    the car's own pack where its cells are the reference cells and the car publishes its gross
+    energy (``ref_usable_share``; the makers' buffers differ from the cells' typical one)."""
+    r = rows(ctx, data, subset(battery["cell"], idx), subset(battery["architecture"], idx),
+             subset(battery["cell_site"], idx), subset(battery["pack_site"], idx))
+    share = battery.get("ref_usable_share")
+    if share is None:
+        return r
+    own = subset(share, idx)
+    if not np.isfinite(own).any():
+        return r
+    same = r.cell == ctx.lib.cell_index(subset(battery["ref_cell"], idx))
+    return replace(r, usable_share=np.where(same, own, np.nan))
+
+
+def usable_share(ctx: BatteryContext, r: Rows) -> np.ndarray:
+    """Each case's usable share of its pack [-] (see :class:`Rows`)."""
+    typical = ctx.lib.usable_share[r.cell]
+    return typical if r.usable_share is None else np.where(np.isfinite(r.usable_share), r.usable_share, typical)
+
+
 def design(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray) -> PackDesign:
     """Pack designs for the usable energies [kWh]."""
     lib = ctx.lib
-    return design_pack(usable_kwh, lib.usable_share[r.cell], lib.specific_energy[r.cell], lib.energy_density[r.cell],
+    return design_pack(usable_kwh, usable_share(ctx, r), lib.specific_energy[r.cell], lib.energy_density[r.cell],
                        lib.cell_energy[r.cell], lib.non_cell_mass_per_kwh[r.architecture],
                        lib.volumetric_efficiency[r.architecture])
 
@@ -88,7 +113,7 @@ def design(ctx: BatteryContext, r: Rows, usable_kwh: np.ndarray) -> PackDesign:
 def kg_per_usable_kwh(ctx: BatteryContext, r: Rows) -> np.ndarray:
     """Pack mass per kWh of usable energy [kg/kWh]."""
     lib = ctx.lib
-    return pack_mass_per_kwh(lib.usable_share[r.cell], lib.specific_energy[r.cell],
+    return pack_mass_per_kwh(usable_share(ctx, r), lib.specific_energy[r.cell],
                              lib.non_cell_mass_per_kwh[r.architecture])
 
 

@@ -70,10 +70,11 @@ def _block(cases: CaseTable, idx: np.ndarray, data: DataSet, details: bool, ids:
     (``ids``: with the outputs that repeat the battery's inputs)."""
     b = cases.battery
     ctx = bm.context(data)
-    r = bm.rows(ctx, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
-                subset(b["pack_site"], idx))
+    r = bm.case_rows(ctx, data, b, idx)
+    ref_share = subset(b["ref_usable_share"], idx) if "ref_usable_share" in b else None
     r_ref = bm.Rows(ctx.lib.cell_index(subset(b["ref_cell"], idx)),  # same sites: same country rows
-                    ctx.lib.architecture_index(subset(b["ref_architecture"], idx)), r.cell_country, r.pack_country)
+                    ctx.lib.architecture_index(subset(b["ref_architecture"], idx)), r.cell_country, r.pack_country,
+                    ref_share)
     curb = subset(cases.columns["curb_mass"], idx)
     base = curb - bm.kg_per_usable_kwh(ctx, r_ref) * subset(b["ref_usable"], idx)  # the car without its pack
     given = subset(cases.columns["battery_usable"], idx)

@@ -131,6 +131,7 @@ def outputs(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str,
         return None
     b = cases.battery
     keys = [b["cell"], b["architecture"], b["cell_site"], b["pack_site"], cases.vehicle,
+            *(b[k] for k in ("ref_cell", "ref_usable_share") if k in b),  # the car's own pack's usable share
             *(ctx_cols[k] for k in sorted(ctx_cols) if k != "energy_wall_kwh_per_100km"
               and not k.startswith("recycled_"))]
     found = combinations(keys, min(MAX_COMBINATIONS, cases.n // max(MIN_CASES_PER_COMBINATION, 1)))
@@ -275,8 +276,7 @@ def _check_glider(cases: CaseTable, data: DataSet, inverse: np.ndarray, first: n
 
     battery = bm.context(data)
     b = cases.battery
-    r = bm.rows(battery, data, b["cell"][first], b["architecture"][first], b["cell_site"][first],
-                b["pack_site"][first])
+    r = bm.case_rows(battery, data, b, first)
     kg_per_kwh = bm.kg_per_usable_kwh(battery, r)
     inventory = lm.context(data, battery).inventory
     wound = wound_rotors(data, cases.vehicle)

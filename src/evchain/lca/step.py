@@ -245,8 +245,7 @@ def _impact(cases: CaseTable, ctx_cols: dict[str, np.ndarray], idx: np.ndarray, 
     intermediate sums :mod:`evchain.lca.fast` needs (names starting with ``_``)."""
     b = cases.battery
     battery = bm.context(data)
-    r = bm.rows(battery, data, subset(b["cell"], idx), subset(b["architecture"], idx), subset(b["cell_site"], idx),
-                subset(b["pack_site"], idx))
+    r = bm.case_rows(battery, data, b, idx)
     pack = bm.design(battery, r, subset(cases.columns["battery_usable"], idx))
     lib = battery.lib
     kg = {c: (pack.energy_kwh * lib.cell_kg_per_kwh[:, lib.categories.index(c)].take(r.cell)

@@ -30,7 +30,7 @@ import numpy as np
 
 from evchain._version import __version__
 from evchain.arrays import coded, factorize, full
-from evchain.battery.choice import reference_battery
+from evchain.battery.choice import reference_battery, reference_usable_share
 from evchain.battery.vehicle import apply_battery
 from evchain.data.registry import DataSet, load_data
 from evchain.energy.model import energy_use
@@ -125,6 +125,7 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
                                  _BOUNDS["battery.target_range"]),
         "ref_cell": full(n, ref.cell), "ref_architecture": full(n, ref.architecture),
         "ref_usable": np.full(n, ref.capacity_kwh),
+        "ref_usable_share": np.full(n, reference_usable_share(data.vehicles[vehicle])),
     }
     ctx = default_context(cases, data)
     known: dict[str, set[str]] = {"use_country": set(build_grids(data).countries),

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from evchain.arrays import full
-from evchain.battery.choice import has_reference_battery, reference_battery
+from evchain.battery.choice import has_reference_battery, reference_battery, reference_usable_share
 from evchain.data.registry import DataSet
 from evchain.errors import ModelError
 from evchain.fields import DEFAULTED_FIELDS, VEHICLE_FIELDS
@@ -34,7 +34,8 @@ class CaseTable:
     columns: dict[str, np.ndarray] = field(default_factory=dict)  #: numeric fields [canonical units]
     #: battery choice: ``cell``, ``architecture``, ``cell_site``, ``pack_site`` (object; None = no
     #: battery data), ``target_range`` [km] (NaN = none), and the vehicle's reference battery
-    #: ``ref_cell``, ``ref_architecture``, ``ref_usable`` [kWh] the curb mass was measured with.
+    #: ``ref_cell``, ``ref_architecture``, ``ref_usable`` [kWh] the curb mass was measured with,
+    #: ``ref_usable_share`` its pack's usable over gross energy (NaN: not published; the cell's).
     battery: dict[str, np.ndarray] = field(default_factory=dict)
     #: life-cycle context: ``year``, ``lifetime_km``, ``energy_wall_kwh_per_100km`` (NaN = from the cycle),
     #: ``use_country``, ``assembly_site``, ``recycling_route`` (object), ``recycled_Co|Li|Ni`` (NaN = not
@@ -136,6 +137,8 @@ def _battery_columns(study: Study) -> dict[str, np.ndarray]:
         "target_range": np.array([c.target_range_km if c is not None else np.nan for c in choices]),
         "ref_cell": column(refs, "cell"), "ref_architecture": column(refs, "architecture"),
         "ref_usable": np.array([c.capacity_kwh if c is not None else np.nan for c in refs]),
+        "ref_usable_share": np.array([reference_usable_share(study.data.vehicles[v.vehicle]) if c is not None
+                                      else np.nan for v, c in zip(study.variants, refs, strict=True)]),
     }
 
 
