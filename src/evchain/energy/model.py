@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from evchain.arrays import factorize
+from evchain.arrays import factorize, map_values
 from evchain.data.registry import DataSet
 from evchain.energy import small
 from evchain.energy.cycles import Cycle, load_cycle, power_to_mass_ratio, trace_kmh, wltc_class, wltc_variant
@@ -48,10 +48,16 @@ def battery_charge_efficiency(p_terminal_w: np.ndarray, u_oc_v: np.ndarray,
     return u_oc_v * current / p_terminal_w
 
 
-def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
-    """Cycle id of each case, with 'wltc' replaced by its class (UN GTR 15 Annex 1)."""
+def regulated(cases: CaseTable) -> np.ndarray:
+    """Which cases drive the WLTC as the regulation sets it for them (``cycle = "wltc"``)."""
+    return map_values(cases.cycle, lambda c: c == "wltc", bool)
+
+
+def resolve_cycles(cases: CaseTable, data: DataSet, auto: np.ndarray | None = None) -> np.ndarray:
+    """Cycle id of each case, with 'wltc' replaced by its class (UN GTR 15 Annex 1); ``auto``:
+    :func:`regulated` of the cases, if known."""
     cycles = cases.cycle.copy()
-    auto = cycles == "wltc"
+    auto = regulated(cases) if auto is None else auto
     if np.any(auto):
         c = cases.columns
         pmr = power_to_mass_ratio(c["motor_power"][auto], c["curb_mass"][auto], data.parameter("driver_mass"))
@@ -61,14 +67,14 @@ def resolve_cycles(cases: CaseTable, data: DataSet) -> np.ndarray:
     return cycles
 
 
-def wltp_adjustments(cases: CaseTable, data: DataSet, cycles: np.ndarray, test_mass_kg: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def wltp_adjustments(cases: CaseTable, data: DataSet, cycles: np.ndarray, test_mass_kg: np.ndarray,
+                     auto: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Downscaling factor [-] and capped speed [km/h] (NaN: none) of each case whose cycle was
     chosen as the regulation does (``wltc``), from its road load, test mass, rated power and top
     speed (UN GTR 15 Annex 1 paras 8 and 9); 0 and NaN for the others."""
     f_dsc = np.zeros(cases.n)
     v_cap = np.full(cases.n, np.nan)
-    auto = cases.cycle == "wltc"
+    auto = regulated(cases) if auto is None else auto
     if not np.any(auto):
         return f_dsc, v_cap
     c = cases.columns
@@ -206,7 +212,8 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     """Energy outputs of every case (see the module docstring); ``phases`` adds per-phase dicts."""
     n = cases.n
     c = cases.columns
-    cycles = resolve_cycles(cases, data)
+    auto = regulated(cases)
+    cycles = resolve_cycles(cases, data, auto)
     curves, curve_ids = motor_curves(data)
     vehicles, codes = factorize(cases.vehicle)
     curve_of = np.array([curve_ids[data.vehicles[v].meta["motor_curve"]] if v in data.vehicles else 0
@@ -229,7 +236,7 @@ def energy_use(cases: CaseTable, data: DataSet, phases: bool = True) -> dict[str
     eta_store = battery_charge_efficiency(c["ac_charge_power"] * 1000.0 * c["charger_efficiency"],
                                           c["battery_voltage"], c["battery_resistance"])
     eta_recharge = c["charger_efficiency"] * eta_store
-    f_dsc, v_cap = wltp_adjustments(cases, data, cycles, mass)
+    f_dsc, v_cap = wltp_adjustments(cases, data, cycles, mass, auto)
     out["cycle_downscaling_factor"] = f_dsc
     out["cycle_capped_speed_kmh"] = v_cap
     cycle_ids, cycle_codes = factorize(cycles)
