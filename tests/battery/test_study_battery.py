@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evchain import evaluate, load_study
@@ -227,3 +228,22 @@ def test_a_reference_pack_holds_the_gross_energy_its_car_publishes(tmp_path):
                           context={"energy_wall_kwh_per_100km": 14.0}).columns
     assert swept["pack_energy_kwh"].tolist() == pytest.approx([cases["own"]["pack_energy_kwh"],
                                                               cases["lfp"]["pack_energy_kwh"]], rel=1e-12)
+
+
+def test_a_gross_energy_override_sets_the_pack_and_one_below_the_usable_is_an_error(tmp_path):
+    """``battery_capacity`` (gross) in a variant or a sweep sets the car's own pack; a gross energy
+    below the usable one is refused, naming the variant."""
+    import evchain
+
+    cases = _cases(_study(tmp_path, _variant("gross", battery_capacity='"60 kWh"'),
+                          _variant("resized", battery_capacity='"50 kWh"', battery_usable='"45 kWh"')))
+    assert cases["gross"]["pack_energy_kwh"] == pytest.approx(60.0, rel=1e-12)
+    assert cases["resized"]["pack_energy_kwh"] == pytest.approx(50.0, rel=1e-12)
+    swept = evchain.sweep(2, "renault-5-etech-52", battery_capacity=np.array([60.0, 50.0]),
+                          battery_usable=np.array([52.0, 45.0]),
+                          context={"energy_wall_kwh_per_100km": 15.0}).columns
+    assert swept["pack_energy_kwh"].tolist() == pytest.approx([60.0, 50.0], rel=1e-12)
+    with pytest.raises(StudyError, match="variant 'small': battery_usable 52 kWh exceeds battery_capacity 50 kWh"):
+        _cases(_study(tmp_path, _variant("small", battery_capacity='"50 kWh"')))
+    with pytest.raises(StudyError, match=r"battery_usable\[1\] = 52 kWh exceeds battery_capacity\[1\] = 50 kWh"):
+        evchain.sweep(2, "renault-5-etech-52", battery_capacity=np.array([60.0, 50.0]))

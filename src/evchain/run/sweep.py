@@ -125,7 +125,7 @@ def sweep_cases(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
                                  _BOUNDS["battery.target_range"]),
         "ref_cell": full(n, ref.cell), "ref_architecture": full(n, ref.architecture),
         "ref_usable": np.full(n, ref.capacity_kwh),
-        "ref_usable_share": np.full(n, reference_usable_share(data.vehicles[vehicle])),
+        "ref_usable_share": _own_share(numbers, n, ref.capacity_kwh, reference_usable_share(data.vehicles[vehicle])),
     }
     ctx = default_context(cases, data)
     known: dict[str, set[str]] = {"use_country": set(build_grids(data).countries),
@@ -156,6 +156,21 @@ def run_cases(cases: CaseTable, data: DataSet, parts: tuple[str, ...] = PARTS, d
                **battery_out,
                **apply_impact(cases, energy, data, eol_approach, extrapolate_grid, details=details, parts=parts)}
     return Results(name, columns, __version__, data.version, seed)
+
+
+def _own_share(numbers: dict[str, np.ndarray], n: int, ref_usable_kwh: float, published: float) -> np.ndarray:
+    """Usable over gross energy of each case's own pack: ``battery_capacity`` (gross) where the
+    sweep gives it, else the vehicle's published pair (NaN: the cells' typical share)."""
+    gross = numbers.get("battery_capacity")
+    if gross is None:
+        return np.full(n, published)
+    usable = numbers.get("battery_usable", np.full(n, ref_usable_kwh))
+    over = np.flatnonzero(usable > gross)
+    if over.size:
+        k = int(over[0])
+        raise StudyError(f"sweep: battery_usable[{k}] = {usable[k]:g} kWh exceeds battery_capacity[{k}] = "
+                         f"{gross[k]:g} kWh (the pack's gross energy; {over.size} such cases)")
+    return np.where(np.isfinite(gross), usable / gross, published)
 
 
 def _numbers(value: Any, n: int, name: str, bounds: tuple[float, float, str]) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 from evchain.arrays import full
 from evchain.battery.choice import has_reference_battery, reference_battery, reference_usable_share
 from evchain.data.registry import DataSet
-from evchain.errors import ModelError
+from evchain.errors import ModelError, StudyError
 from evchain.fields import DEFAULTED_FIELDS, VEHICLE_FIELDS
 from evchain.study.load import Study
 
@@ -137,9 +137,23 @@ def _battery_columns(study: Study) -> dict[str, np.ndarray]:
         "target_range": np.array([c.target_range_km if c is not None else np.nan for c in choices]),
         "ref_cell": column(refs, "cell"), "ref_architecture": column(refs, "architecture"),
         "ref_usable": np.array([c.capacity_kwh if c is not None else np.nan for c in refs]),
-        "ref_usable_share": np.array([reference_usable_share(study.data.vehicles[v.vehicle]) if c is not None
-                                      else np.nan for v, c in zip(study.variants, refs, strict=True)]),
+        "ref_usable_share": np.array([_own_share(study, v, c) for v, c in zip(study.variants, refs, strict=True)]),
     }
+
+
+def _own_share(study: Study, variant: Any, ref: Any) -> float:
+    """Usable over gross energy of the car's own pack: the variant's ``battery_capacity`` (gross)
+    if it gives one, else the vehicle's published pair (NaN: the cells' typical share)."""
+    if ref is None:
+        return float("nan")
+    gross = variant.overrides.get("battery_capacity")
+    if gross is None:
+        return reference_usable_share(study.data.vehicles[variant.vehicle])
+    usable = variant.overrides.get("battery_usable", ref.capacity_kwh)
+    if usable > gross:
+        raise StudyError(f"{study.path or 'study'}: variant {variant.id!r}: battery_usable {usable:g} kWh exceeds "
+                         f"battery_capacity {gross:g} kWh (the pack's gross energy)")
+    return float(usable / gross)
 
 
 def cases_from_arrays(data: DataSet, n: int, vehicle: str, cycle: str = "wltc",
