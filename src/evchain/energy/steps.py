@@ -52,8 +52,8 @@ def prepare_steps(speed_m_s: np.ndarray, accel_m_s2: np.ndarray, dt_s: np.ndarra
     """Merge identical steps of each phase (see :class:`Steps`); with ``merge`` False each step
     stays its own (cheaper to prepare for a cycle that only a few cars drive). Steps must be
     in phase order, as a trace's are."""
-    key = np.stack([np.asarray(phase, dtype=np.float64), speed_m_s, accel_m_s2, dt_s, sin_grade])
     if merge:  # the distinct columns in lexicographic order (as np.unique(axis=1), a tenth of its time)
+        key = np.stack([np.asarray(phase, dtype=np.float64), speed_m_s, accel_m_s2, dt_s, sin_grade])
         order = np.lexsort(key[::-1])
         ordered = key[:, order]
         new = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
@@ -61,10 +61,14 @@ def prepare_steps(speed_m_s: np.ndarray, accel_m_s2: np.ndarray, dt_s: np.ndarra
         unique = ordered[:, starts]
         count = np.diff(np.append(starts, key.shape[1]))
         duration = np.add.reduceat(dt_s[order], starts) if key.shape[1] else np.zeros(0)
-    else:  # each step its own
-        unique, count, duration = key, np.ones(key.shape[1]), np.array(dt_s, dtype=np.float64)
-    v, a, step, sin_g = (np.ascontiguousarray(unique[i]) for i in range(1, 5))
-    bounds = np.searchsorted(unique[0], np.arange(n_phases + 1), side="left").astype(np.int64)
+        phases = unique[0]
+        v, a, step, sin_g = (np.ascontiguousarray(unique[i]) for i in range(1, 5))
+    else:  # each step its own: the arrays as they are (nothing to sort or stack)
+        phases = np.asarray(phase)
+        v, a, step, sin_g = (np.ascontiguousarray(x, dtype=np.float64)
+                             for x in (speed_m_s, accel_m_s2, dt_s, sin_grade))
+        count, duration = np.ones(v.shape[0]), step.copy()
+    bounds = np.searchsorted(phases, np.arange(n_phases + 1), side="left").astype(np.int64)
     return Steps(v, a, sin_g, np.where(v > 0.0, np.sqrt(1.0 - sin_g * sin_g), 0.0), v * v,
                  1.0 / np.maximum(v, 1e-9), duration, count.astype(np.float64), step, bounds)
 
