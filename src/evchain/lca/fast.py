@@ -174,8 +174,10 @@ def outputs(cases: CaseTable, ctx_cols: dict[str, np.ndarray], energy: dict[str,
                 terms.append((slope, name))
                 intercept -= slope * x0[name]
         coef[out] = [(intercept, None), *terms]
-    if "_other_kg" in coef and _floor_bites(coef["_other_kg"], inverse, x, chunk):
-        return None
+    if "_other_kg" in coef:  # checked here, then not needed per case
+        if _floor_bites(coef.pop("_other_kg"), inverse, x, chunk):
+            return None
+        affine.remove("_other_kg")
     n = cases.n
     per_case = [*(("gwp_per_km_gco2e", "battery_cf_kgco2e_per_kwh", "breakeven_km") if "carbon" in parts else ()),
                 *(("france_score", "france_bonus_eur") if "score" in parts else ()),
